@@ -1,0 +1,63 @@
+/**
+ * A set of labelled 28×28 digits, kept as raw bytes (one image after another) and
+ * scaled to [0, 1] only when turned into the matrix X.
+ */
+import { type Matrix, zeros } from "../matrix.ts";
+
+export const IMAGE_SIZE = 28 * 28;
+
+export interface Dataset {
+  /** count × 784 pixel bytes, image after image, row by row (0 = background, 255 = ink). */
+  images: Uint8Array;
+  /** count labels in 0..9. */
+  labels: Uint8Array;
+  count: number;
+  /** Where it was read from, for messages. */
+  source: string;
+}
+
+/** The first `n` samples (a view, no copy). */
+export function take(ds: Dataset, n: number): Dataset {
+  const count = Math.min(n, ds.count);
+  return {
+    images: ds.images.subarray(0, count * IMAGE_SIZE),
+    labels: ds.labels.subarray(0, count),
+    count,
+    source: ds.source,
+  };
+}
+
+/** The samples at `indices`, copied. */
+export function select(ds: Dataset, indices: ArrayLike<number>): Dataset {
+  const images = new Uint8Array(indices.length * IMAGE_SIZE);
+  const labels = new Uint8Array(indices.length);
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j];
+    images.set(ds.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), j * IMAGE_SIZE);
+    labels[j] = ds.labels[i];
+  }
+  return { images, labels, count: indices.length, source: ds.source };
+}
+
+/** The 784 pixel bytes of sample i. */
+export function image(ds: Dataset, i: number): Uint8Array {
+  return ds.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE);
+}
+
+/** X (784, m): one sample per column, pixels scaled to [0, 1]. */
+export function toMatrix(ds: Dataset): Matrix {
+  const m = ds.count;
+  const X = zeros(IMAGE_SIZE, m);
+  for (let j = 0; j < m; j++) {
+    const offset = j * IMAGE_SIZE;
+    for (let i = 0; i < IMAGE_SIZE; i++) X.data[i * m + j] = ds.images[offset + i] / 255;
+  }
+  return X;
+}
+
+/** How many samples carry each label 0..9. */
+export function labelCounts(ds: Dataset): number[] {
+  const counts = new Array<number>(10).fill(0);
+  for (const label of ds.labels) counts[label]++;
+  return counts;
+}

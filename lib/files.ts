@@ -1,0 +1,61 @@
+/**
+ * File helpers: atomic writes (so an interrupted or failed task never leaves a
+ * half-written output) and reads that fail with a clear, one-line message.
+ */
+import { basename, dirname, join } from "node:path";
+import { InputError } from "./errors.ts";
+
+/** Writes to a temporary file beside `path`, then renames it over `path`. */
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(`${path}: cannot create folder ${dir}: ${(e as Error).message}`);
+  }
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${Date.now()}.tmp`);
+  try {
+    if (typeof content === "string") await Deno.writeTextFile(tmp, content);
+    else await Deno.writeFile(tmp, content);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new InputError(`${path}: cannot write: ${(e as Error).message}`);
+  }
+}
+
+/** Reads a whole file; a missing or unreadable file is an InputError naming it. */
+export async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new InputError(`${path}: file not found`);
+    if (e instanceof Deno.errors.IsADirectory) {
+      throw new InputError(`${path}: is a folder, expected a file`);
+    }
+    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Checks early that an output path can be written, before long work starts. */
+export async function checkWritable(path: string, flag: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) {
+      throw new InputError(`${flag} ${path}: is a folder, expected a file path`);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new InputError(`${flag} ${path}: ${(e as Error).message}`);
+    }
+  }
+  const dir = dirname(path);
+  try {
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) throw new InputError(`${flag} ${path}: ${dir} is not a folder`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // A missing folder is created on write.
+  }
+}
