@@ -15,3 +15,6 @@ export * from "./data/dataset.ts";
 export * from "./data/idx.ts";
 export * from "./data/csv.ts";
 export * from "./data/mnist.ts";
+export * from "./plot.ts";
+export * from "./images.ts";
+export * from "./engine.ts";

@@ -1,0 +1,120 @@
+/**
+ * The one plotting helper: Observable Plot drawn headlessly (linkedom as the DOM),
+ * returned as a `Figure` that holds the SVG and a PNG rendering of it (resvg-wasm with
+ * the DejaVu Sans font from npm, white background), so the same plot can be written by
+ * the tasks and shown inline in a notebook by every viewer (PNG + SVG + text).
+ */
+import * as Plot from "@observablehq/plot";
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { parseHTML } from "linkedom";
+import { writeFileAtomic } from "./files.ts";
+
+export { Plot };
+
+const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const FONT_URL = new URL("../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf", import.meta.url);
+const WASM_URL = new URL("../node_modules/@resvg/resvg-wasm/index_bg.wasm", import.meta.url);
+
+let ready: Promise<Uint8Array> | undefined;
+
+/** Loads resvg's wasm and the font once per process. */
+function renderer(): Promise<Uint8Array> {
+  ready ??= (async () => {
+    await initWasm(await Deno.readFile(WASM_URL));
+    return await Deno.readFile(FONT_URL);
+  })();
+  return ready;
+}
+
+/** SVG text → PNG bytes, at `scale` times the SVG's size. */
+export async function svgToPng(svg: string, scale = 1): Promise<Uint8Array> {
+  const font = await renderer();
+  const resvg = new Resvg(svg, {
+    background: "white",
+    fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+    font: { fontBuffers: [font], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+  });
+  try {
+    return resvg.render().asPng();
+  } finally {
+    resvg.free();
+  }
+}
+
+/** Bytes as base64, for Jupyter bundles and data: URLs. */
+export function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+/** A drawn picture: SVG text, its PNG rendering, and how Jupyter should show it. */
+export class Figure {
+  constructor(readonly svg: string, readonly png: Uint8Array, readonly description: string) {}
+
+  /** Writes the SVG, or the PNG when the path ends in .png; atomically. */
+  async save(path: string): Promise<void> {
+    await writeFileAtomic(path, path.toLowerCase().endsWith(".png") ? this.png : this.svg);
+  }
+
+  [Symbol.for("Jupyter.display")]() {
+    return {
+      "image/png": base64(this.png),
+      "image/svg+xml": this.svg,
+      "text/plain": this.description,
+    };
+  }
+}
+
+/** Wraps finished SVG text in a Figure (rendering its PNG at twice the size for sharpness). */
+export async function figureFromSvg(svg: string, description: string): Promise<Figure> {
+  return new Figure(svg, await svgToPng(svg, 2), description);
+}
+
+type PlotOptions = Omit<Plot.PlotOptions, "document">;
+
+/**
+ * Draws `options` with Observable Plot. A legend makes Plot return an HTML figure; its
+ * SVG parts (ramp legends) are stacked into one standalone SVG so that it renders
+ * everywhere, and `title` is drawn as SVG text above the plot for the same reason.
+ * Swatch legends are HTML and are dropped: label lines with a text mark instead.
+ * Continuous colour legends need a canvas, which this headless DOM does not have.
+ */
+export async function plot(options: PlotOptions & { description?: string }): Promise<Figure> {
+  const { title, description, ...rest } = options;
+  const out = Plot.plot({ ...rest, document } as Plot.PlotOptions) as unknown as Element;
+  const parts: Element[] = out.tagName.toLowerCase() === "svg"
+    ? [out]
+    : Array.from(out.querySelectorAll(":scope > svg"));
+  const width = Math.max(...parts.map((p) => Number(p.getAttribute("width")) || 0));
+  const root = document.createElementNS(SVG_NS, "svg");
+  let y = 0;
+  if (typeof title === "string" && title !== "") {
+    const text = document.createElementNS(SVG_NS, "text");
+    text.setAttribute("x", "10");
+    text.setAttribute("y", "20");
+    text.setAttribute("font-family", "system-ui, sans-serif");
+    text.setAttribute("font-size", "15");
+    text.setAttribute("font-weight", "bold");
+    text.textContent = title;
+    root.appendChild(text);
+    y = 30;
+  }
+  for (const part of parts) {
+    part.setAttribute("x", "0");
+    part.setAttribute("y", String(y));
+    y += Number(part.getAttribute("height")) || 0;
+    root.appendChild(part);
+  }
+  root.setAttribute("xmlns", SVG_NS);
+  root.setAttribute("width", String(width));
+  root.setAttribute("height", String(y));
+  root.setAttribute("viewBox", `0 0 ${width} ${y}`);
+  root.setAttribute("font-family", "system-ui, sans-serif");
+  const svg = root.outerHTML.replace(/^<svg /, "<svg ");
+  return await figureFromSvg(svg, description ?? (typeof title === "string" ? title : "plot"));
+}
