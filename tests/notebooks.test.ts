@@ -1,0 +1,40 @@
+/**
+ * The notebooks are part of the test suite: each one is type-checked (the kernel does not
+ * check types) and executed top to bottom through Deno's Jupyter kernel, and its fresh
+ * outputs must equal the committed ones (`deno task notebooks` regenerates them).
+ */
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const PYTHON = "/usr/bin/python3";
+
+const notebooks: string[] = [];
+for (const e of Deno.readDirSync(join(ROOT, "notebooks"))) {
+  if (e.name.endsWith(".ipynb")) notebooks.push(e.name);
+}
+notebooks.sort();
+
+async function run(cmd: string, args: string[]) {
+  const out = await new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
+    .output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("there are notebooks to run", () => {
+  assert.ok(notebooks.length > 0, "notebooks/ holds no .ipynb");
+});
+
+Deno.test("the notebooks' code type-checks", async () => {
+  const r = await run(Deno.execPath(), ["run", "-A", "tools/nbcheck.ts"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+});
+
+for (const name of notebooks) {
+  Deno.test(`notebook ${name} runs and its stored outputs are current`, async () => {
+    const r = await run(PYTHON, ["tools/nbrun.py", "--check", join("notebooks", name)]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+}
