@@ -5,12 +5,10 @@
  * Float64 by default so that finite-difference checks are meaningful.
  */
 
-export type Float = Float64Array | Float32Array;
-
 export interface Matrix {
   rows: number;
   cols: number;
-  data: Float;
+  data: Float64Array;
 }
 
 /** A (rows, cols) matrix of zeros. */
