@@ -31,7 +31,7 @@ function matrixAt(
   source: string,
 ): Matrix {
   const fail = (problem: string): never => {
-    throw new InputError(`${source}: ${where} ${problem}`);
+    throw new InputError(`${source}: ${where}${problem.startsWith("[") ? "" : " "}${problem}`);
   };
   if (!Array.isArray(value)) fail("is missing or not an array");
   const arr = value as unknown[];

@@ -60,11 +60,20 @@ export function referenceEngine(
   };
 }
 
-/** Raised when the loss stops being a finite number. */
+/**
+ * The loss of a uniform guess over ten classes is ln 10 ≈ 2.30. The softmax and loss are
+ * computed stably, so a runaway learning rate shows as a huge but finite loss (hundreds)
+ * rather than NaN; a loss above 100× the uniform guess is treated as divergence too.
+ */
+export const DIVERGENCE_LOSS = 100 * Math.log(10);
+
+/** Raised when the loss stops being a finite number or exceeds DIVERGENCE_LOSS. */
 export class DivergenceError extends Error {
   constructor(readonly iteration: number, readonly learningRate: number, readonly loss: number) {
     super(
-      `training diverged at iteration ${iteration}: the loss became ${loss} with learning rate ${learningRate}; try a smaller --learning-rate`,
+      `training diverged at iteration ${iteration}: the loss reached ${
+        Number.isFinite(loss) ? loss.toFixed(1) : loss
+      } (a uniform guess scores 2.30) with learning rate ${learningRate}; try a smaller --learning-rate`,
     );
     this.name = "DivergenceError";
   }
@@ -72,7 +81,7 @@ export class DivergenceError extends Error {
 
 /**
  * Runs `iterations` iterations and yields {iteration, loss, accuracy} after each.
- * Throws DivergenceError as soon as the loss is not finite.
+ * Throws DivergenceError as soon as the loss is not finite or above DIVERGENCE_LOSS.
  */
 export async function* train(
   engine: TrainingEngine,
@@ -80,7 +89,7 @@ export async function* train(
 ): AsyncGenerator<TrainingRecord> {
   for (let iteration = 1; iteration <= options.iterations; iteration++) {
     const metrics = await engine.iterate(options.learningRate);
-    if (!Number.isFinite(metrics.loss)) {
+    if (!(metrics.loss <= DIVERGENCE_LOSS)) {
       throw new DivergenceError(iteration, options.learningRate, metrics.loss);
     }
     yield { iteration, ...metrics };
