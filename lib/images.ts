@@ -16,8 +16,12 @@ export class PngImage {
     readonly description: string,
   ) {}
 
-  [Symbol.for("Jupyter.display")]() {
+  bundle(): Record<string, string> {
     return { "image/png": base64(this.png), "text/plain": this.description };
+  }
+
+  [Symbol.for("Jupyter.display")]() {
+    return this.bundle();
   }
 }
 

@@ -61,12 +61,17 @@ export class Figure {
     await writeFileAtomic(path, path.toLowerCase().endsWith(".png") ? this.png : this.svg);
   }
 
-  [Symbol.for("Jupyter.display")]() {
+  /** The MIME bundle a notebook stores: PNG for every viewer, SVG for trusted ones, text. */
+  bundle(): Record<string, string> {
     return {
       "image/png": base64(this.png),
       "image/svg+xml": this.svg,
       "text/plain": this.description,
     };
+  }
+
+  [Symbol.for("Jupyter.display")]() {
+    return this.bundle();
   }
 }
 

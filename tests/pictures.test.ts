@@ -1,0 +1,88 @@
+/**
+ * Plots and pictures: standalone SVG, a PNG every viewer shows, digits that decode back.
+ */
+import assert from "node:assert/strict";
+import { decode } from "fast-png";
+import {
+  captionedSvg,
+  digitsPng,
+  digitToText,
+  fromRows,
+  image,
+  loadMnist,
+  Plot,
+  plot,
+  weightsPng,
+} from "../lib/mod.ts";
+
+const test = await loadMnist("test");
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+Deno.test("plot() gives a standalone SVG with its title and a deterministic PNG bundle", async () => {
+  const data = [0, 1, 2, 3].map((x) => ({ x, y: x * x }));
+  const options = {
+    title: "Squares",
+    marks: [Plot.lineY(data, { x: "x", y: "y" })],
+    width: 300,
+    height: 200,
+  };
+  const a = await plot(options);
+  const b = await plot(options);
+  assert.match(a.svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(a.svg, />Squares</);
+  assert.deepEqual(Array.from(a.png.subarray(0, 8)), PNG_SIGNATURE);
+  const png = decode(a.png);
+  // Rendered at twice the SVG size (300 × (200 + the title's 30)).
+  assert.deepEqual([png.width, png.height], [600, 460]);
+  assert.deepEqual(a.png, b.png);
+  const bundle = a.bundle();
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/png", "image/svg+xml", "text/plain"]);
+  assert.equal(bundle["text/plain"], "Squares");
+});
+
+Deno.test("a figure is saved as SVG or PNG by extension, atomically", async () => {
+  const dir = await Deno.makeTempDir();
+  const fig = await plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+  await fig.save(`${dir}/a.svg`);
+  await fig.save(`${dir}/a.png`);
+  assert.equal(await Deno.readTextFile(`${dir}/a.svg`), fig.svg);
+  assert.deepEqual(await Deno.readFile(`${dir}/a.png`), fig.png);
+  assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name).sort(), ["a.png", "a.svg"]);
+});
+
+Deno.test("digitsPng draws each digit as dark ink on white, upscaled", () => {
+  const digits = [image(test, 0), image(test, 1)];
+  const png = decode(digitsPng(digits, { scale: 2, gap: 0 }).png);
+  assert.deepEqual([png.width, png.height, png.channels], [112, 56, 3]);
+  for (const [t, digit] of digits.entries()) {
+    for (let p = 0; p < 784; p += 37) {
+      const x = t * 56 + (p % 28) * 2 + 1, y = Math.floor(p / 28) * 2 + 1;
+      assert.equal(png.data[(y * png.width + x) * 3], 255 - digit[p]);
+    }
+  }
+});
+
+Deno.test("weightsPng: positive weights red, negative blue, zero white", () => {
+  const W = fromRows([Array.from({ length: 784 }, (_, i) => (i === 0 ? 2 : i === 1 ? -2 : 0))]);
+  const png = decode(weightsPng(W, { scale: 1, gap: 0 }).png);
+  const rgb = (p: number) => Array.from(png.data.subarray(p * 3, p * 3 + 3));
+  assert.deepEqual(rgb(0), [255, 0, 0]);
+  assert.deepEqual(rgb(1), [0, 0, 255]);
+  assert.deepEqual(rgb(2), [255, 255, 255]);
+});
+
+Deno.test("captionedSvg embeds each picture with its caption", async () => {
+  const fig = await captionedSvg([digitsPng([image(test, 0)])], ["label 7"], 4, "Samples");
+  assert.match(fig.svg, /<image [^>]*href="data:image\/png;base64,/);
+  assert.match(fig.svg, />label 7</);
+  assert.match(fig.svg, />Samples</);
+});
+
+Deno.test("digitToText draws 14 lines of block characters where the ink is", () => {
+  const text = digitToText(image(test, 0));
+  const lines = text.split("\n");
+  assert.equal(lines.length, 14);
+  assert.ok(lines.every((l) => l.length <= 28));
+  assert.match(text, /[█▓▀▄]/);
+  assert.equal(digitToText(new Uint8Array(784)).trim(), "");
+});
