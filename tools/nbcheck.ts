@@ -1,13 +1,19 @@
 /**
- * Type-checks the notebooks' code, which Deno's kernel runs without checking.
+ * Type-checks the notebooks' code, which Deno's kernel runs without checking, and
+ * checks that they are formatted.
  *
  *   deno run -A tools/nbcheck.ts [NOTEBOOK ...]
  *
  * The code cells of each notebook are joined in order into a sibling
  * `<name>.nbcheck.ts` (so that `../lib/...` imports resolve as in the kernel),
  * checked with `deno check`, and removed again.
+ *
+ * Formatting: Deno 2.9's `deno fmt --check` reports every .ipynb as unformatted on a
+ * cold cache even when `deno fmt` leaves its bytes unchanged (the same kind of bug as
+ * denoland/deno#25840). So each notebook is formatted as a sibling copy and compared
+ * byte for byte instead; CI runs `deno fmt --check --ignore=notebooks`.
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -27,7 +33,34 @@ async function notebooks(args: string[]): Promise<string[]> {
   return out.sort();
 }
 
+/** The notebooks whose bytes `deno fmt` would change. */
+async function unformatted(paths: string[]): Promise<string[]> {
+  const copies = paths.map((p) => join(dirname(p), `${basename(p, ".ipynb")}.fmtcheck.ipynb`));
+  try {
+    for (const [i, p] of paths.entries()) await Deno.copyFile(p, copies[i]);
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", ...copies],
+      cwd: ROOT,
+      stderr: "piped",
+    }).output();
+    if (code !== 0) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
+    const out: string[] = [];
+    for (const [i, p] of paths.entries()) {
+      const [a, b] = [await Deno.readFile(p), await Deno.readFile(copies[i])];
+      if (a.length !== b.length || a.some((v, k) => v !== b[k])) out.push(p);
+    }
+    return out;
+  } finally {
+    for (const c of copies) await Deno.remove(c).catch(() => {});
+  }
+}
+
 const paths = await notebooks(Deno.args);
+const badlyFormatted = await unformatted(paths);
+for (const p of badlyFormatted) {
+  console.error(`not formatted: ${relative(ROOT, p)} (run \`deno fmt ${relative(ROOT, p)}\`)`);
+}
+if (badlyFormatted.length) Deno.exitCode = 1;
 const written: string[] = [];
 try {
   for (const path of paths) {
@@ -52,6 +85,7 @@ try {
     }).spawn().status;
     if (code !== 0) Deno.exitCode = 1;
     else console.log(`type-checked ${written.length} notebook(s)`);
+    if (!badlyFormatted.length) console.log(`${paths.length} notebook(s) formatted`);
   }
 } finally {
   for (const f of written) await Deno.remove(f).catch(() => {});
