@@ -17,4 +17,5 @@ export * from "./data/csv.ts";
 export * from "./data/mnist.ts";
 export * from "./plot.ts";
 export * from "./images.ts";
+export * from "./charts.ts";
 export * from "./engine.ts";
