@@ -2,12 +2,18 @@
  * Evaluation: predictions, accuracy, the 10×10 confusion matrix and the summed
  * one-vs-rest binary confusion matrix the original project reports.
  */
+import { type Dataset, toMatrix } from "./data/dataset.ts";
 import { argmaxColumns, type Matrix } from "./matrix.ts";
 import { forward, type Network } from "./network.ts";
 
 /** The predicted digit for every column of X (784, m). */
 export function predict(net: Network, X: Matrix): Uint8Array {
   return argmaxColumns(forward(net, X).A_o);
+}
+
+/** The predicted digit for every sample of a data set. */
+export function predictDataset(net: Network, ds: Dataset): Uint8Array {
+  return predict(net, toMatrix(ds));
 }
 
 /** C[actual][predicted] = how many samples with that label got that prediction. */

@@ -1,0 +1,179 @@
+/**
+ * What every command-line task shares: flag parsing with one-line errors, checked
+ * numbers, loading the training/test data, and the `main` wrapper that turns user
+ * errors into `error: …` on stderr with exit status 1 and no stack trace.
+ */
+import { parseArgs } from "node:util";
+import { InputError } from "../errors.ts";
+import { DivergenceError } from "../train.ts";
+import { type Dataset, take } from "../data/dataset.ts";
+import { loadMnist, type Split } from "../data/mnist.ts";
+import { type EngineName, ENGINES } from "../engine.ts";
+
+export interface Flag {
+  type: "string" | "boolean";
+  /** Shown in --help after the flag. */
+  help: string;
+  /** Shown in --help as the default; also the value when the flag is absent. */
+  default?: string;
+  /** The value's placeholder in --help, e.g. "N" or "FILE". */
+  arg?: string;
+}
+
+export type Flags = Record<string, Flag>;
+
+export interface Command {
+  /** The task's name as in `deno task NAME`. */
+  name: string;
+  /** One paragraph: what it does. */
+  summary: string;
+  flags: Flags;
+}
+
+/** The --help text: usage, summary, one line per flag with its default. */
+export function helpText(command: Command): string {
+  const rows = Object.entries(command.flags).map(([name, f]) => {
+    const left = `  --${name}${f.type === "string" ? ` ${f.arg ?? "VALUE"}` : ""}`;
+    const def = f.default !== undefined ? ` (default: ${f.default})` : "";
+    return `${left.padEnd(28)} ${f.help}${def}`;
+  });
+  return [
+    `usage: deno task ${command.name} [flags]`,
+    "",
+    command.summary,
+    "",
+    "flags:",
+    ...rows,
+    `  --help${" ".repeat(22)} show this help and exit`,
+  ].join("\n");
+}
+
+export type Values = Record<string, string | boolean | undefined>;
+
+/**
+ * Parses `args` strictly against the command's flags. `--help` prints the help and
+ * returns undefined; an unknown flag, a missing value or a stray argument is an InputError.
+ */
+export function parseFlags(command: Command, args: string[]): Values | undefined {
+  const options: Record<string, { type: "string" | "boolean"; default?: string }> = {
+    help: { type: "boolean" },
+  };
+  for (const [name, f] of Object.entries(command.flags)) {
+    options[name] = f.default !== undefined && f.type === "string"
+      ? { type: f.type, default: f.default }
+      : { type: f.type };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new InputError(
+      `${describeParseError(e as Error)} (see deno task ${command.name} --help)`,
+    );
+  }
+  if (parsed.values.help) {
+    console.log(helpText(command));
+    return undefined;
+  }
+  return parsed.values as Values;
+}
+
+/** node:util's messages are long and mention its API; keep the flag and the problem. */
+function describeParseError(e: Error): string {
+  const m = e.message;
+  const unknown = m.match(/Unknown option '([^']+)'/);
+  if (unknown) return `unknown flag ${unknown[1]}`;
+  const missing = m.match(/Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/);
+  if (missing) return `${missing[1]} needs a value`;
+  const positional = m.match(/Unexpected argument '([^']+)'/);
+  if (positional) return `unexpected argument ${positional[1]}`;
+  const bool = m.match(/Option '(--[\w-]+)' does not take an argument/);
+  if (bool) return `${bool[1]} takes no value`;
+  return m.split("\n")[0];
+}
+
+/** A string flag's value (or its default). */
+export function text(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A whole number ≥ 1. */
+export function positiveInt(values: Values, name: string): number | undefined {
+  const raw = text(values, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1) {
+    throw new InputError(`--${name} ${raw}: expected a whole number ≥ 1`);
+  }
+  return n;
+}
+
+/** A whole number ≥ 0 that fits the PRNG's 32-bit state. */
+export function seed(values: Values, name = "seed"): number {
+  const raw = text(values, name) ?? "1";
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new InputError(`--${name} ${raw}: expected a whole number from 0 to 4294967295`);
+  }
+  return n;
+}
+
+/** A finite number > 0 (a learning rate). */
+export function positiveNumber(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InputError(`--${flag} ${raw}: expected a number > 0`);
+  }
+  return n;
+}
+
+/** --engine: fast (default) or reference. */
+export function engineName(values: Values): EngineName {
+  const raw = text(values, "engine") ?? "fast";
+  if (!(ENGINES as readonly string[]).includes(raw)) {
+    throw new InputError(`--engine ${raw}: expected one of ${ENGINES.join(", ")}`);
+  }
+  return raw as EngineName;
+}
+
+/** The flags that choose the data set, shared by the tasks that read it. */
+export const DATA_FLAGS: Flags = {
+  data: {
+    type: "string",
+    arg: "PATH",
+    help:
+      "a folder of IDX files (raw or .gz), or a CSV file (mnist_train.csv, a .zip/.gz of it, or Kaggle-style with a header)",
+    default: undefined,
+  },
+};
+
+/** Loads a split, from `--data` or the embedded MNIST, keeping the first `limit` samples. */
+export async function loadData(split: Split, values: Values, limit?: number): Promise<Dataset> {
+  const ds = await loadMnist(split, text(values, "data"));
+  return limit === undefined ? ds : take(ds, limit);
+}
+
+/** Prints an object as the one JSON document on stdout. */
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/**
+ * Runs a task. User errors (bad flags, bad files, divergence) print one `error: …` line
+ * and exit 1; anything else is a bug and prints `internal error: …` (stack with DEBUG=1).
+ */
+export async function main(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof InputError || e instanceof DivergenceError) {
+      console.error(`error: ${e.message}`);
+      Deno.exit(1);
+    }
+    const err = e as Error;
+    console.error(`internal error: ${err?.message ?? String(e)}`);
+    if (Deno.env.get("DEBUG")) console.error(err?.stack);
+    Deno.exit(2);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * `deno task evaluate`: a model's accuracy on the MNIST test set, its 10×10 confusion
+ * matrix and the summed one-vs-rest binary confusion matrix, like the original project.
+ */
+import { confusionHeatmap } from "../charts.ts";
+import { evaluation, predictDataset } from "../evaluate.ts";
+import { checkWritable, readInput } from "../files.ts";
+import { InputError } from "../errors.ts";
+import { loadModel } from "../model.ts";
+import { type Command, DATA_FLAGS, loadData, main, parseFlags, printJson, text } from "./common.ts";
+import { pngPathFor } from "./report.ts";
+
+const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
+
+export const command: Command = {
+  name: "evaluate",
+  summary:
+    "Evaluates a model (the original project's JSON format) on the MNIST test set: accuracy (4 decimals and correct/total), the confusion matrix (rows: actual digit, columns: predicted) and the binary confusion matrix [[TP, FN], [FP, TN]] summed over the ten one-vs-rest matrices.",
+  flags: {
+    weights: {
+      type: "string",
+      arg: "FILE",
+      help: "the model to evaluate",
+      default: DEFAULT_WEIGHTS,
+    },
+    ...DATA_FLAGS,
+    plot: {
+      type: "string",
+      arg: "FILE",
+      help: "also draw the confusion matrix as a heatmap (SVG; a PNG is written beside it)",
+    },
+    json: { type: "boolean", help: "print one JSON object instead of the summary" },
+  },
+};
+
+export async function run(args: string[]): Promise<void> {
+  const values = parseFlags(command, args);
+  if (!values) return;
+  const weights = text(values, "weights")!;
+  const plotPath = text(values, "plot");
+  if (plotPath !== undefined) await checkWritable(plotPath, "--plot");
+  if (weights === DEFAULT_WEIGHTS) {
+    await readInput(weights).catch((e) => {
+      throw new InputError(`${e.message}; train a model first with \`deno task train\``);
+    });
+  }
+  const net = await loadModel(weights);
+  const test = await loadData("test", values);
+  const result = evaluation(test.labels, predictDataset(net, test));
+  if (plotPath !== undefined) {
+    const figure = await confusionHeatmap(result.confusion_matrix, {
+      title: `Confusion matrix: accuracy ${result.accuracy.toFixed(4)} on ${result.total} digits`,
+    });
+    await figure.save(plotPath);
+    if (pngPathFor(plotPath) !== plotPath) await figure.save(pngPathFor(plotPath));
+  }
+  if (values.json === true) {
+    printJson(result);
+    return;
+  }
+  console.log(`model: ${weights}`);
+  console.log(
+    `data:  ${text(values, "data") ?? "the embedded MNIST test set"} (${test.count} digits)`,
+  );
+  console.log(`test accuracy: ${result.accuracy.toFixed(4)} (${result.correct}/${result.total})`);
+  console.log("");
+  console.log(formatConfusion(result.confusion_matrix));
+  console.log("");
+  const [[tp, fn], [fp, tn]] = result.binary_confusion_matrix;
+  const w = String(Math.max(tp, fn, fp, tn)).length;
+  console.log("binary confusion matrix (summed over the ten one-vs-rest matrices):");
+  console.log(`  TP ${String(tp).padStart(w)}   FN ${String(fn).padStart(w)}`);
+  console.log(`  FP ${String(fp).padStart(w)}   TN ${String(tn).padStart(w)}`);
+  if (plotPath !== undefined) {
+    console.log("");
+    console.log(`heatmap: ${[...new Set([plotPath, pngPathFor(plotPath)])].join(" and ")}`);
+  }
+}
+
+/** The confusion matrix as an aligned table with row and column headings. */
+export function formatConfusion(confusion: number[][]): string {
+  const w = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = "actual ↓ predicted →".padEnd(21) +
+    confusion.map((_, i) => String(i).padStart(w)).join("");
+  const rows = confusion.map((row, i) =>
+    `${String(i).padStart(8)}`.padEnd(21) + row.map((v) => String(v).padStart(w)).join("")
+  );
+  return [head, ...rows].join("\n");
+}
+
+if (import.meta.main) await main(() => run(Deno.args));

@@ -1,0 +1,52 @@
+/**
+ * `deno task plot`: redraws the accuracy-vs-iteration plot from an existing JSONL report,
+ * without training.
+ */
+import { learningCurves } from "../charts.ts";
+import { checkWritable, readInput } from "../files.ts";
+import { type Command, main, parseFlags, printJson, text } from "./common.ts";
+import { parseJsonl, pngPathFor } from "./report.ts";
+
+export const command: Command = {
+  name: "plot",
+  summary:
+    "Redraws training accuracy vs iteration, one line per learning rate, from a JSONL report written by `deno task tune` (SVG, plus a PNG beside it).",
+  flags: {
+    report: {
+      type: "string",
+      arg: "FILE",
+      help: "the JSONL report to read",
+      default: "resources/hyper-tune.jsonl",
+    },
+    plot: {
+      type: "string",
+      arg: "FILE",
+      help: "the plot to write (SVG; a PNG is written beside it)",
+      default: "resources/accuracy-vs-learning-rate.svg",
+    },
+    title: { type: "string", arg: "TEXT", help: "the plot's title" },
+    json: { type: "boolean", help: "print one JSON object instead of the summary" },
+  },
+};
+
+export async function run(args: string[]): Promise<void> {
+  const values = parseFlags(command, args);
+  if (!values) return;
+  const report = text(values, "report")!;
+  const plotPath = text(values, "plot")!;
+  await checkWritable(plotPath, "--plot");
+  const records = parseJsonl(new TextDecoder().decode(await readInput(report)), report);
+  const figure = await learningCurves(records, { title: text(values, "title") });
+  await figure.save(plotPath);
+  const png = pngPathFor(plotPath);
+  if (png !== plotPath) await figure.save(png);
+  const rates = [...new Set(records.map((r) => r.learning_rate))];
+  if (values.json === true) {
+    printJson({ report, records: records.length, learning_rates: rates, plot: plotPath, png });
+    return;
+  }
+  console.log(`${records.length} records, learning rates ${rates.join(", ")}`);
+  console.log(`plot: ${[...new Set([plotPath, png])].join(" and ")}`);
+}
+
+if (import.meta.main) await main(() => run(Deno.args));

@@ -1,0 +1,58 @@
+/**
+ * The sweep's JSONL report (the original hyper-tune.py's format): one
+ * {"learning_rate", "iteration", "accuracy", "loss"} object per line.
+ */
+import type { SweepRecord } from "../charts.ts";
+import { InputError } from "../errors.ts";
+
+export function toJsonl(records: readonly SweepRecord[]): string {
+  return records.map((r) =>
+    JSON.stringify({
+      learning_rate: r.learning_rate,
+      iteration: r.iteration,
+      accuracy: r.accuracy,
+      loss: r.loss,
+    }) + "\n"
+  ).join("");
+}
+
+const FIELDS = ["learning_rate", "iteration", "accuracy", "loss"] as const;
+
+/** Parses a report, naming the file and line of the first problem. */
+export function parseJsonl(text: string, source: string): SweepRecord[] {
+  const records: SweepRecord[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    const where = `${source}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InputError(`${where}: not a JSON object`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new InputError(`${where}: not a JSON object`);
+    }
+    const o = value as Record<string, unknown>;
+    for (const f of FIELDS) {
+      if (typeof o[f] !== "number" || !Number.isFinite(o[f])) {
+        throw new InputError(`${where}: "${f}" is missing or not a finite number`);
+      }
+    }
+    records.push({
+      learning_rate: o.learning_rate as number,
+      iteration: o.iteration as number,
+      accuracy: o.accuracy as number,
+      loss: o.loss as number,
+    });
+  }
+  if (records.length === 0) throw new InputError(`${source}: no records (empty report)`);
+  return records;
+}
+
+/** The PNG written beside an SVG plot: x.svg → x.png (a .png path stays as it is). */
+export function pngPathFor(path: string): string {
+  return /\.svg$/i.test(path) ? path.replace(/\.svg$/i, ".png") : path;
+}

@@ -1,0 +1,135 @@
+/**
+ * `deno task train`: full-batch gradient descent on MNIST, like the original train.py.
+ * Writes the model (the original's JSON format) only when training finished.
+ */
+import { createEngine } from "../engine.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { evaluation, predictDataset } from "../evaluate.ts";
+import { checkWritable } from "../files.ts";
+import { saveModel } from "../model.ts";
+import { initNetwork } from "../network.ts";
+import { createRng } from "../random.ts";
+import { train } from "../train.ts";
+import {
+  type Command,
+  DATA_FLAGS,
+  engineName,
+  loadData,
+  main,
+  parseFlags,
+  positiveInt,
+  positiveNumber,
+  printJson,
+  seed,
+  text,
+  type Values,
+} from "./common.ts";
+import { progress } from "./progress.ts";
+
+export const command: Command = {
+  name: "train",
+  summary:
+    "Trains the 784 → hidden (ReLU) → 10 (softmax) network by full-batch gradient descent on the MNIST training set, prints the final loss and accuracy (and the test accuracy when a test set is at hand) and writes the model in the original project's JSON format.",
+  flags: {
+    iterations: { type: "string", arg: "N", help: "gradient-descent iterations", default: "1000" },
+    "learning-rate": { type: "string", arg: "η", help: "learning rate", default: "0.25" },
+    hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
+    seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
+    ...DATA_FLAGS,
+    limit: { type: "string", arg: "N", help: "train on the first N samples only" },
+    out: {
+      type: "string",
+      arg: "FILE",
+      help: "where to write the model",
+      default: "resources/weights_and_biases.json",
+    },
+    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+    json: { type: "boolean", help: "print one JSON object instead of the summary" },
+  },
+};
+
+export async function run(args: string[]): Promise<void> {
+  const values = parseFlags(command, args);
+  if (!values) return;
+  const iterations = positiveInt(values, "iterations")!;
+  const learningRate = positiveNumber(text(values, "learning-rate")!, "learning-rate");
+  const hidden = positiveInt(values, "hidden")!;
+  const limit = positiveInt(values, "limit");
+  const engine = engineName(values);
+  const out = text(values, "out")!;
+  const json = values.json === true;
+  const rngSeed = seed(values);
+  await checkWritable(out, "--out");
+
+  const started = performance.now();
+  const data = await loadData("train", values, limit);
+  const network = initNetwork(createRng(rngSeed), hidden);
+  const trainer = await createEngine({ engine, network, data });
+  const bar = progress("training", iterations);
+  let last = { iteration: 0, loss: NaN, accuracy: NaN };
+  try {
+    for await (const record of train(trainer, { iterations, learningRate })) {
+      last = record;
+      bar.update(
+        record.iteration,
+        `loss ${record.loss.toFixed(4)} accuracy ${record.accuracy.toFixed(4)}`,
+      );
+    }
+  } finally {
+    bar.finish();
+    trainer.dispose?.();
+  }
+  const trained = trainer.network();
+  const seconds = (performance.now() - started) / 1000;
+
+  const test = await testSet(values);
+  const metadata = {
+    iterations,
+    learning_rate: learningRate,
+    hidden,
+    seed: rngSeed,
+    samples: data.count,
+    loss: last.loss,
+    accuracy: last.accuracy,
+  };
+  const testResult = test && evaluation(test.labels, predictDataset(trained, test));
+  await saveModel(out, trained, metadata);
+
+  if (json) {
+    printJson({
+      ...metadata,
+      test_accuracy: testResult?.accuracy,
+      test_correct: testResult?.correct,
+      test_total: testResult?.total,
+      engine,
+      seconds,
+      out,
+    });
+    return;
+  }
+  console.log(
+    `trained ${iterations} iterations on ${data.count} samples (learning rate ${learningRate}, hidden ${hidden}, seed ${rngSeed}) in ${
+      seconds.toFixed(1)
+    } s`,
+  );
+  console.log(`final loss:        ${last.loss.toFixed(4)}`);
+  console.log(`training accuracy: ${last.accuracy.toFixed(4)}`);
+  if (testResult) {
+    console.log(
+      `test accuracy:     ${
+        testResult.accuracy.toFixed(4)
+      } (${testResult.correct}/${testResult.total})`,
+    );
+  }
+  console.log(`model written to ${out}`);
+}
+
+/** The test split beside the training data: embedded, or from the same --data folder. */
+async function testSet(values: Values): Promise<Dataset | undefined> {
+  const path = text(values, "data");
+  // A single CSV file holds one split only.
+  if (path !== undefined && (await Deno.stat(path)).isFile) return undefined;
+  return await loadData("test", values);
+}
+
+if (import.meta.main) await main(() => run(Deno.args));

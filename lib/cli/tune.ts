@@ -1,0 +1,194 @@
+/**
+ * `deno task tune`: the original hyper-tune.py — train once per learning rate from the
+ * same initial weights, log accuracy and loss every K iterations as JSONL, and draw
+ * accuracy vs iteration with one line per learning rate.
+ */
+import { learningCurves, type SweepRecord } from "../charts.ts";
+import { createEngine } from "../engine.ts";
+import { InputError } from "../errors.ts";
+import { checkWritable, writeFileAtomic } from "../files.ts";
+import { initNetwork } from "../network.ts";
+import { createRng } from "../random.ts";
+import { DivergenceError, train } from "../train.ts";
+import {
+  type Command,
+  DATA_FLAGS,
+  engineName,
+  loadData,
+  main,
+  parseFlags,
+  positiveInt,
+  positiveNumber,
+  printJson,
+  seed,
+  text,
+} from "./common.ts";
+import { progress } from "./progress.ts";
+import { pngPathFor, toJsonl } from "./report.ts";
+
+export const command: Command = {
+  name: "tune",
+  summary:
+    "The hyper-parameter sweep: trains from the same seeded initial weights once per learning rate, writes a JSONL report (one {learning_rate, iteration, accuracy, loss} per line) and plots training accuracy vs iteration, one line per learning rate (SVG, plus a PNG beside it). A learning rate that diverges is reported and the sweep goes on.",
+  flags: {
+    "learning-rates": {
+      type: "string",
+      arg: "LIST",
+      help: "comma-separated learning rates",
+      default: "0.5,0.25,0.1,0.05",
+    },
+    iterations: { type: "string", arg: "N", help: "iterations per learning rate", default: "1000" },
+    every: {
+      type: "string",
+      arg: "K",
+      help: "log every K-th iteration (and the last)",
+      default: "10",
+    },
+    hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
+    seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
+    ...DATA_FLAGS,
+    limit: { type: "string", arg: "N", help: "train on the first N samples only" },
+    report: {
+      type: "string",
+      arg: "FILE",
+      help: "the JSONL report; - for stdout",
+      default: "resources/hyper-tune.jsonl",
+    },
+    plot: {
+      type: "string",
+      arg: "FILE",
+      help: "the plot (SVG; a PNG is written beside it)",
+      default: "resources/accuracy-vs-learning-rate.svg",
+    },
+    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+    json: { type: "boolean", help: "print one JSON object instead of the summary" },
+  },
+};
+
+interface Outcome {
+  learning_rate: number;
+  iterations: number;
+  loss: number;
+  accuracy: number;
+  seconds: number;
+  diverged?: string;
+}
+
+export function learningRates(raw: string): number[] {
+  const parts = raw.split(",").map((s) => s.trim());
+  if (parts.some((p) => p === "")) {
+    throw new InputError(`--learning-rates ${raw}: expected numbers separated by commas`);
+  }
+  const rates = parts.map((p) => positiveNumber(p, "learning-rates"));
+  if (new Set(rates).size !== rates.length) {
+    throw new InputError(`--learning-rates ${raw}: a learning rate is listed twice`);
+  }
+  return rates;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const values = parseFlags(command, args);
+  if (!values) return;
+  const rates = learningRates(text(values, "learning-rates")!);
+  const iterations = positiveInt(values, "iterations")!;
+  const every = positiveInt(values, "every")!;
+  const hidden = positiveInt(values, "hidden")!;
+  const limit = positiveInt(values, "limit");
+  const engine = engineName(values);
+  const rngSeed = seed(values);
+  const report = text(values, "report")!;
+  const plotPath = text(values, "plot")!;
+  const json = values.json === true;
+  if (report !== "-") await checkWritable(report, "--report");
+  await checkWritable(plotPath, "--plot");
+  if (json && report === "-") {
+    throw new InputError("--report - and --json both want stdout: give --report a file");
+  }
+
+  const started = performance.now();
+  const data = await loadData("train", values, limit);
+  const initial = initNetwork(createRng(rngSeed), hidden);
+  const records: SweepRecord[] = [];
+  const outcomes: Outcome[] = [];
+  for (const learningRate of rates) {
+    const t0 = performance.now();
+    const trainer = await createEngine({ engine, network: initial, data });
+    const bar = progress(`η = ${learningRate}`, iterations);
+    const outcome: Outcome = {
+      learning_rate: learningRate,
+      iterations: 0,
+      loss: NaN,
+      accuracy: NaN,
+      seconds: 0,
+    };
+    try {
+      for await (const r of train(trainer, { iterations, learningRate })) {
+        if (r.iteration % every === 0 || r.iteration === iterations) {
+          records.push({
+            learning_rate: learningRate,
+            iteration: r.iteration,
+            accuracy: r.accuracy,
+            loss: r.loss,
+          });
+        }
+        Object.assign(outcome, { iterations: r.iteration, loss: r.loss, accuracy: r.accuracy });
+        bar.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
+      }
+      bar.finish();
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      outcome.diverged = e.message;
+      bar.finish("diverged");
+      console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
+    } finally {
+      trainer.dispose?.();
+    }
+    outcome.seconds = (performance.now() - t0) / 1000;
+    outcomes.push(outcome);
+  }
+  if (records.length === 0) {
+    throw new InputError("every learning rate diverged before its first logged iteration");
+  }
+
+  const figure = await learningCurves(records, {
+    title: `Training accuracy vs iteration (${data.count} samples, hidden ${hidden})`,
+  });
+  if (report === "-") await Deno.stdout.write(new TextEncoder().encode(toJsonl(records)));
+  else await writeFileAtomic(report, toJsonl(records));
+  await figure.save(plotPath);
+  if (pngPathFor(plotPath) !== plotPath) await figure.save(pngPathFor(plotPath));
+  const seconds = (performance.now() - started) / 1000;
+
+  if (json) {
+    printJson({
+      samples: data.count,
+      hidden,
+      seed: rngSeed,
+      engine,
+      seconds,
+      report,
+      plot: plotPath,
+      learning_rates: outcomes,
+    });
+    return;
+  }
+  // With the report on stdout, the summary goes to stderr.
+  const say = report === "-" ? console.error : console.log;
+  say(
+    `swept ${rates.length} learning rates × ${iterations} iterations on ${data.count} samples in ${
+      seconds.toFixed(1)
+    } s`,
+  );
+  say("learning rate  iterations  loss     accuracy");
+  for (const o of outcomes) {
+    say(
+      `${String(o.learning_rate).padEnd(13)}  ${String(o.iterations).padStart(10)}  ${
+        o.diverged ? "diverged" : `${o.loss.toFixed(4).padEnd(7)}  ${o.accuracy.toFixed(4)}`
+      }`,
+    );
+  }
+  if (report !== "-") say(`report: ${report}`);
+  say(`plot:   ${[...new Set([plotPath, pngPathFor(plotPath)])].join(" and ")}`);
+}
+
+if (import.meta.main) await main(() => run(Deno.args));
