@@ -5,13 +5,16 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import {
   captionedSvg,
+  confusionHeatmap,
   digitsPng,
   digitToText,
   fromRows,
   image,
+  learningCurves,
   loadMnist,
   Plot,
   plot,
+  trainingCurves,
   weightsPng,
 } from "../lib/mod.ts";
 
@@ -85,4 +88,36 @@ Deno.test("digitToText draws 14 lines of block characters where the ink is", () 
   assert.ok(lines.every((l) => l.length <= 28));
   assert.match(text, /[█▓▀▄]/);
   assert.equal(digitToText(new Uint8Array(784)).trim(), "");
+});
+
+Deno.test("learning curves: one line per learning rate, each labelled at its last point", async () => {
+  const records = [0.5, 0.05].flatMap((lr) =>
+    [10, 20, 30].map((iteration) => ({ learning_rate: lr, iteration, accuracy: lr, loss: 1 }))
+  );
+  const fig = await learningCurves(records);
+  const lines = fig.svg.match(/<g [^>]*aria-label="line"[^>]*>(.*?)<\/g>/)?.[1] ?? "";
+  assert.equal(lines.match(/<path /g)?.length, 2, "two lines");
+  assert.equal(fig.svg.match(/>η = 0\.5</g)?.length, 1);
+  assert.equal(fig.svg.match(/>η = 0\.05</g)?.length, 1);
+  assert.match(fig.description, /learning rates 0\.5, 0\.05/);
+});
+
+Deno.test("training curves describe the last iteration", async () => {
+  const fig = await trainingCurves([
+    { iteration: 1, loss: 2.3, accuracy: 0.1 },
+    { iteration: 2, loss: 1.25, accuracy: 0.625 },
+  ]);
+  assert.equal(fig.description, "after 2 iterations: loss 1.2500, accuracy 0.6250");
+  assert.ok(fig.svg.includes("training accuracy") && fig.svg.includes("loss (cross-entropy)"));
+});
+
+Deno.test("the confusion heatmap has a cell and a count for each of the 100 pairs", async () => {
+  const C = Array.from(
+    { length: 10 },
+    (_, i) => Array.from({ length: 10 }, (_, j) => i === j ? 500 + i : i + 10 * j),
+  );
+  const fig = await confusionHeatmap(C);
+  assert.equal(fig.svg.match(/<rect /g)?.length, 100);
+  for (const v of [509, 500, 91, 37]) assert.ok(fig.svg.includes(`>${v}</text>`), `count ${v}`);
+  assert.match(fig.description, /5045 of \d+ on the diagonal/);
 });

@@ -63,9 +63,20 @@ export function parseFlags(command: Command, args: string[]): Values | undefined
       ? { type: f.type, default: f.default }
       : { type: f.type };
   }
+  // node:util reads "--learning-rate -0.1" as a flag followed by another flag; a value
+  // that looks like a negative number belongs to the flag, so it can be checked and named.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : undefined;
+    if (
+      name !== undefined && options[name]?.type === "string" && /^-[\d.]/.test(args[i + 1] ?? "")
+    ) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else joined.push(args[i]);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });
   } catch (e) {
     throw new InputError(
       `${describeParseError(e as Error)} (see deno task ${command.name} --help)`,
