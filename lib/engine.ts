@@ -1,11 +1,14 @@
 /**
  * Choosing a training engine. "reference" is the readable implementation of
  * network.ts that the notebooks teach with; "fast" is the optimised engine (same
- * maths, same interface) that the tasks use by default.
+ * maths in float32, same interface, lib/fast/) that the tasks use by default.
  */
 import { type Dataset, toMatrix } from "./data/dataset.ts";
+import { fastEngine } from "./fast/engine.ts";
 import type { Network } from "./network.ts";
 import { referenceEngine, type TrainingEngine } from "./train.ts";
+
+export { fastPredict } from "./fast/predict.ts";
 
 export const ENGINES = ["fast", "reference"] as const;
 export type EngineName = typeof ENGINES[number];
@@ -16,16 +19,22 @@ export interface EngineOptions {
   network: Network;
   /** The training samples. */
   data: Dataset;
+  /** Samples per gradient step (default: all of them, full-batch gradient descent). */
+  batchSize?: number;
+  /** Seeds the per-epoch shuffle of mini-batches (default 1); both engines shuffle alike. */
+  seed?: number;
 }
 
+/** An engine over `data`; call `dispose()` when done (the fast engine runs a worker). */
 export async function createEngine(options: EngineOptions): Promise<TrainingEngine> {
+  const { batchSize, seed } = options;
   switch (options.engine) {
     case "reference":
-      return referenceEngine(options.network, toMatrix(options.data), options.data.labels);
+      return referenceEngine(options.network, toMatrix(options.data), options.data.labels, {
+        batchSize,
+        seed,
+      });
     case "fast":
-      // Until the optimised engine lands, "fast" is the reference engine.
-      return await Promise.resolve(
-        referenceEngine(options.network, toMatrix(options.data), options.data.labels),
-      );
+      return await fastEngine(options.network, options.data, { batchSize, seed });
   }
 }

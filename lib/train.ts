@@ -6,8 +6,9 @@
  * `backward` and `step` from network.ts; faster engines implement the same interface.
  */
 import { crossEntropy, oneHot } from "./loss.ts";
-import { argmaxColumns, type Matrix } from "./matrix.ts";
+import { argmaxColumns, type Matrix, zeros } from "./matrix.ts";
 import { backward, cloneNetwork, forward, type Network, step } from "./network.ts";
+import { createRng, shuffle } from "./random.ts";
 
 export interface IterationMetrics {
   /** Mean cross-entropy on the training samples, measured by this iteration's forward pass. */
@@ -39,21 +40,89 @@ export function accuracyOf(A: Matrix, labels: ArrayLike<number>): number {
   return correct / predictions.length;
 }
 
-/** The readable engine: network.ts's forward, backward and step on X (784, m). */
+export interface BatchOptions {
+  /** Samples per gradient step; the default, all of them, is full-batch gradient descent. */
+  batchSize?: number;
+  /** Seeds the shuffle of the samples at the start of every epoch (mini-batches only). */
+  seed?: number;
+}
+
+/** Which samples the next gradient step uses: order[from..to). */
+export interface BatchSchedule {
+  /** A permutation of 0..count−1, reshuffled in place at the start of each epoch. */
+  readonly order: Uint32Array;
+  next(): { from: number; to: number };
+}
+
+/**
+ * Mini-batches in the order every engine uses: at the start of each epoch the order is
+ * shuffled (Fisher–Yates, createRng(seed)), then cut into batches of batchSize; the last
+ * batch of an epoch may be smaller. A full batch (batchSize ≥ count) is never shuffled.
+ * `order` may be supplied so that it lives where an engine needs it (e.g. wasm memory).
+ */
+export function batchSchedule(
+  count: number,
+  { batchSize = count, seed = 1 }: BatchOptions = {},
+  order: Uint32Array = new Uint32Array(count),
+): BatchSchedule {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
+    throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  }
+  for (let i = 0; i < count; i++) order[i] = i;
+  const full = batchSize >= count;
+  const rng = createRng(seed);
+  let from = count;
+  return {
+    order,
+    next() {
+      if (full) return { from: 0, to: count };
+      if (from >= count) {
+        shuffle(rng, order);
+        from = 0;
+      }
+      const batch = { from, to: Math.min(from + batchSize, count) };
+      from = batch.to;
+      return batch;
+    },
+  };
+}
+
+/** The columns `indices` of X (rows, m): a fresh (rows, indices.length) matrix. */
+function columns(X: Matrix, indices: ArrayLike<number>): Matrix {
+  const B = zeros(X.rows, indices.length);
+  for (let i = 0; i < X.rows; i++) {
+    const row = i * X.cols, out = i * B.cols;
+    for (let j = 0; j < indices.length; j++) B.data[out + j] = X.data[row + indices[j]];
+  }
+  return B;
+}
+
+/**
+ * The readable engine: network.ts's forward, backward and step on X (784, m), on all
+ * samples at once or, with `batchSize`, on the batches of batchSchedule.
+ */
 export function referenceEngine(
   initial: Network,
   X: Matrix,
   labels: ArrayLike<number>,
+  options: BatchOptions = {},
 ): TrainingEngine {
   const net = cloneNetwork(initial);
-  const Y = oneHot(labels, net.W_o.rows);
+  const schedule = batchSchedule(X.cols, options);
+  const fullBatch = (options.batchSize ?? X.cols) >= X.cols;
+  const Y = fullBatch ? oneHot(labels, net.W_o.rows) : undefined;
   return {
     name: "reference",
     iterate(learningRate) {
-      const cache = forward(net, X);
-      const loss = crossEntropy(cache.A_o, Y);
-      const accuracy = accuracyOf(cache.A_o, labels);
-      step(net, backward(net, X, Y, cache), learningRate);
+      const { from, to } = schedule.next();
+      const batch = schedule.order.subarray(from, to);
+      const X_B = fullBatch ? X : columns(X, batch);
+      const labels_B = fullBatch ? labels : Array.from(batch, (j) => labels[j]);
+      const Y_B = Y ?? oneHot(labels_B, net.W_o.rows);
+      const cache = forward(net, X_B);
+      const loss = crossEntropy(cache.A_o, Y_B);
+      const accuracy = accuracyOf(cache.A_o, labels_B);
+      step(net, backward(net, X_B, Y_B, cache), learningRate);
       return { loss, accuracy };
     },
     network: () => cloneNetwork(net),

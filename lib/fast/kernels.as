@@ -1,0 +1,287 @@
+// The fast engine's WebAssembly SIMD kernels, in AssemblyScript (built by `deno task build:wasm`
+// into kernels.wasm; tests/engine.test.ts checks that rebuilding reproduces it byte for byte).
+//
+// The kernels allocate nothing: every pointer names a region of the shared memory that
+// lib/fast/layout.ts lays out. Parameters and gradients are float32 blocks laid out as
+//   W_hT (784 × hp) | b_h (hp) | W_o (10 × hp) | b_o (16)
+// where hp is the hidden size padded to a multiple of 4 with zero columns, so a row of W_hT
+// (the hidden weights of one pixel) is a whole number of f32x4 vectors.
+//
+// A sample is a list of its non-zero pixels: indices (u16) and raw byte values (u8). Pixels
+// are bytes, x = byte/255: the 1/255 is applied to Z_h after the sum, and to dW_h by the caller.
+
+const INPUTS: i32 = 784;
+const OUTPUTS: i32 = 10;
+const INV_255: f32 = 1.0 / 255.0;
+// −ln(Number.MIN_VALUE): the loss of a probability floored like lib/loss.ts does.
+const LOSS_CAP: f64 = 744.4400719213812;
+
+// Scratch layout per thread (bytes from `scratch`): Z_h (hp) | dA_h (hp) | A_h (hp) | Z_o (16)
+// | then, for predict, the sample's pixel list (784 u16 + 784 u8).
+
+// ---- Z_h = W_hT[pixels]ᵀ · values, 16, 12, 8 or 4 hidden units at a time (kept in registers)
+
+@inline function gather4(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(row, 32), x));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(row, 48), x));
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+}
+
+@inline function gather3(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(row, 32), x));
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+}
+
+@inline function gather2(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+}
+
+@inline function gather1(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
+  }
+  v128.store(out, a0);
+}
+
+function gather(W_hT: usize, hp: i32, pix: usize, val: usize, n: i32, out: usize): void {
+  const stride = <usize>hp << 2;
+  let c: i32 = 0;
+  for (; c + 16 <= hp; c += 16) gather4(W_hT + (<usize>c << 2), stride, pix, val, n, out + (<usize>c << 2));
+  const rest = hp - c;
+  const W = W_hT + (<usize>c << 2), o = out + (<usize>c << 2);
+  if (rest == 12) gather3(W, stride, pix, val, n, o);
+  else if (rest == 8) gather2(W, stride, pix, val, n, o);
+  else if (rest == 4) gather1(W, stride, pix, val, n, o);
+}
+
+// ---- dW_hT[pixels] += dZ_h ⊗ values, the same chunking
+
+@inline function scatter4(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
+  const d0 = v128.load(d), d1 = v128.load(d, 16), d2 = v128.load(d, 32), d3 = v128.load(d, 48);
+  for (let k = 0; k < n; k++) {
+    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
+    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
+    v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(d2, x)), 32);
+    v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(d3, x)), 48);
+  }
+}
+
+@inline function scatter3(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
+  const d0 = v128.load(d), d1 = v128.load(d, 16), d2 = v128.load(d, 32);
+  for (let k = 0; k < n; k++) {
+    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
+    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
+    v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(d2, x)), 32);
+  }
+}
+
+@inline function scatter2(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
+  const d0 = v128.load(d), d1 = v128.load(d, 16);
+  for (let k = 0; k < n; k++) {
+    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
+    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
+  }
+}
+
+@inline function scatter1(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
+  const d0 = v128.load(d);
+  for (let k = 0; k < n; k++) {
+    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
+    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
+    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
+  }
+}
+
+function scatter(dW_hT: usize, hp: i32, pix: usize, val: usize, n: i32, d: usize): void {
+  const stride = <usize>hp << 2;
+  let c: i32 = 0;
+  for (; c + 16 <= hp; c += 16) scatter4(dW_hT + (<usize>c << 2), stride, pix, val, n, d + (<usize>c << 2));
+  const rest = hp - c;
+  const W = dW_hT + (<usize>c << 2), g = d + (<usize>c << 2);
+  if (rest == 12) scatter3(W, stride, pix, val, n, g);
+  else if (rest == 8) scatter2(W, stride, pix, val, n, g);
+  else if (rest == 4) scatter1(W, stride, pix, val, n, g);
+}
+
+// ---- the dense part: hidden activation, output layer, softmax
+
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Z_h = acc/255 + b_h in place, A_h = ReLU(Z_h); then Z_o = W_o·A_h + b_o. Returns argmax Z_o. */
+function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
+  const b_h = params + (<usize>(INPUTS * hp) << 2);
+  const W_o = b_h + (<usize>hp << 2);
+  const b_o = W_o + (<usize>(OUTPUTS * hp) << 2);
+  const Z_h = scratch, A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
+  const inv = f32x4.splat(INV_255), zero = f32x4.splat(0);
+  for (let i: usize = 0; i < (<usize>hp << 2); i += 16) {
+    const z = f32x4.add(f32x4.mul(v128.load(Z_h + i), inv), v128.load(b_h + i));
+    v128.store(Z_h + i, z);
+    v128.store(A_h + i, f32x4.max(z, zero));
+  }
+  let best: i32 = 0, bestValue: f32 = -Infinity;
+  for (let k: i32 = 0; k < OUTPUTS; k++) {
+    const row = W_o + (<usize>(k * hp) << 2);
+    let acc = f32x4.splat(0);
+    for (let i: usize = 0; i < (<usize>hp << 2); i += 16) {
+      acc = f32x4.add(acc, f32x4.mul(v128.load(row + i), v128.load(A_h + i)));
+    }
+    const z = hsum(acc) + load<f32>(b_o + (<usize>k << 2));
+    store<f32>(Z_o + (<usize>k << 2), z);
+    if (z > bestValue) {
+      bestValue = z;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/**
+ * The forward and backward pass of samples order[from..to), accumulated into `grads`
+ * (same layout as params, dW_h still times 255) and `stats` (f64 loss sum, f64 correct count).
+ */
+export function accumulate(
+  hp: i32,
+  params: usize,
+  grads: usize,
+  scratch: usize,
+  stats: usize,
+  pixels: usize,
+  values: usize,
+  starts: usize,
+  labels: usize,
+  order: usize,
+  from: i32,
+  to: i32,
+): void {
+  const W_o = params + (<usize>(INPUTS * hp + hp) << 2);
+  const dW_h = grads, db_h = grads + (<usize>(INPUTS * hp) << 2);
+  const dW_o = db_h + (<usize>hp << 2), db_o = dW_o + (<usize>(OUTPUTS * hp) << 2);
+  const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
+  const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
+  const bytes = <usize>hp << 2;
+  let loss: f64 = 0, correct: f64 = 0;
+  for (let j = from; j < to; j++) {
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
+    const pix = pixels + (<usize>start << 1), val = values + <usize>start;
+    const y = <i32>load<u8>(labels + s);
+
+    gather(params, hp, pix, val, n, Z_h);
+    const predicted = outputLayer(params, hp, scratch);
+    if (predicted == y) correct += 1;
+
+    // softmax with the max shift; loss = log Σe − (z_y − max), capped like the floored log
+    let max: f32 = -Infinity;
+    for (let k: i32 = 0; k < OUTPUTS; k++) max = Mathf.max(max, load<f32>(Z_o + (<usize>k << 2)));
+    const shifted_y = load<f32>(Z_o + (<usize>y << 2)) - max;
+    let sum: f32 = 0;
+    for (let k: i32 = 0; k < OUTPUTS; k++) {
+      const e = Mathf.exp(load<f32>(Z_o + (<usize>k << 2)) - max);
+      store<f32>(Z_o + (<usize>k << 2), e);
+      sum += e;
+    }
+    loss += Math.min(<f64>(Mathf.log(sum) - shifted_y), LOSS_CAP);
+
+    // dZ_o = A_o − Y; dW_o += dZ_o·A_hᵀ; db_o += dZ_o; dA_h = W_oᵀ·dZ_o
+    const inv: f32 = <f32>1 / sum;
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(dA_h + i, f32x4.splat(0));
+    for (let k: i32 = 0; k < OUTPUTS; k++) {
+      const dz = load<f32>(Z_o + (<usize>k << 2)) * inv - (k == y ? <f32>1 : <f32>0);
+      store<f32>(db_o + (<usize>k << 2), load<f32>(db_o + (<usize>k << 2)) + dz);
+      const d = f32x4.splat(dz);
+      const w = W_o + (<usize>(k * hp) << 2), g = dW_o + (<usize>(k * hp) << 2);
+      for (let i: usize = 0; i < bytes; i += 16) {
+        v128.store(g + i, f32x4.add(v128.load(g + i), f32x4.mul(d, v128.load(A_h + i))));
+        v128.store(dA_h + i, f32x4.add(v128.load(dA_h + i), f32x4.mul(d, v128.load(w + i))));
+      }
+    }
+    // dZ_h = dA_h ⊙ ReLU′(Z_h) (kept in dA_h); db_h += dZ_h
+    const zero = f32x4.splat(0);
+    for (let i: usize = 0; i < bytes; i += 16) {
+      const dz = v128.and(v128.load(dA_h + i), f32x4.gt(v128.load(Z_h + i), zero));
+      v128.store(dA_h + i, dz);
+      v128.store(db_h + i, f32x4.add(v128.load(db_h + i), dz));
+    }
+    // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
+    scatter(dW_h, hp, pix, val, n, dA_h);
+  }
+  store<f64>(stats, load<f64>(stats) + loss);
+  store<f64>(stats, load<f64>(stats, 8) + correct, 8);
+}
+
+/** θ ← θ − scale·(g0 + g1), then g0 = g1 = 0; n floats, n a multiple of 4. Fixed order: deterministic. */
+export function descend(theta: usize, g0: usize, g1: usize, n: i32, scale: f32): void {
+  const s = f32x4.splat(scale), zero = f32x4.splat(0);
+  for (let i: usize = 0; i < (<usize>n << 2); i += 16) {
+    const g = f32x4.add(v128.load(g0 + i), v128.load(g1 + i));
+    v128.store(theta + i, f32x4.sub(v128.load(theta + i), f32x4.mul(s, g)));
+    v128.store(g0 + i, zero);
+    v128.store(g1 + i, zero);
+  }
+}
+
+/**
+ * predictions[j] = argmax of the output for each of `count` dense 784-byte images. Zero
+ * 16-byte blocks (most of a digit's frame) are skipped with one SIMD test.
+ */
+export function predict(hp: i32, params: usize, scratch: usize, images: usize, count: i32, out: usize): void {
+  const pix = scratch + (<usize>(3 * hp + 16) << 2);
+  const val = pix + (<usize>INPUTS << 1);
+  for (let j = 0; j < count; j++) {
+    const img = images + <usize>(j * INPUTS);
+    let n: i32 = 0;
+    for (let b: i32 = 0; b < INPUTS; b += 16) {
+      if (!v128.any_true(v128.load(img + <usize>b))) continue;
+      for (let p = b; p < b + 16; p++) {
+        const v = load<u8>(img + <usize>p);
+        if (v != 0) {
+          store<u16>(pix + (<usize>n << 1), <u16>p);
+          store<u8>(val + <usize>n, v);
+          n++;
+        }
+      }
+    }
+    gather(params, hp, pix, val, n, scratch);
+    store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Loading the WebAssembly kernels (kernels.wasm, built from kernels.as by
+ * `deno task build:wasm`) over a shared memory, so the main thread and the worker
+ * compute on the same parameters without copying them.
+ */
+export interface Kernels {
+  /** Forward + backward of samples order[from..to), summed into one shard's gradients and stats. */
+  accumulate(
+    hp: number,
+    params: number,
+    grads: number,
+    scratch: number,
+    stats: number,
+    pixels: number,
+    values: number,
+    starts: number,
+    labels: number,
+    order: number,
+    from: number,
+    to: number,
+  ): void;
+  /** θ ← θ − scale·(g0 + g1); g0 = g1 = 0. */
+  descend(theta: number, g0: number, g1: number, n: number, scale: number): void;
+  /** The predicted digit of each of `count` dense images. */
+  predict(
+    hp: number,
+    params: number,
+    scratch: number,
+    images: number,
+    count: number,
+    out: number,
+  ): void;
+}
+
+/** Must equal the maximum the module declares (tools/build-wasm.ts). */
+const MAXIMUM_PAGES = 32768;
+const PAGE = 65536;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** The compiled module, once per thread. */
+export function kernelModule(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const response = await fetch(new URL("./kernels.wasm", import.meta.url));
+    return await WebAssembly.compile(await response.arrayBuffer());
+  })();
+  return compiled;
+}
+
+/** A shared memory of at least `bytes` bytes. */
+export function createMemory(bytes: number): WebAssembly.Memory {
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > MAXIMUM_PAGES) {
+    throw new RangeError(`the fast engine needs ${bytes} bytes, more than its 2 GiB memory`);
+  }
+  return new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, shared: true });
+}
+
+export async function instantiate(memory: WebAssembly.Memory): Promise<Kernels> {
+  const instance = await WebAssembly.instantiate(await kernelModule(), { env: { memory } });
+  return instance.exports as unknown as Kernels;
+}

@@ -1,0 +1,133 @@
+/**
+ * Where the fast engine keeps everything in its shared WebAssembly memory, and the
+ * conversion of a Network to and from the kernels' float32 parameter block
+ *   W_hT (784 × hp) | b_h (hp) | W_o (10 × hp) | b_o (16),
+ * hp = hidden rounded up to a multiple of 4 (the padding is zero and stays zero).
+ * W_h is kept transposed so that each pixel's hidden weights are one contiguous row.
+ */
+import { INPUTS, type Network, OUTPUTS } from "../network.ts";
+import { zeros } from "../matrix.ts";
+
+/** Below this, AssemblyScript's static data (the exp/log tables). */
+const STATIC_BYTES = 65536;
+/** The two halves of every batch; fixed, so results do not depend on the number of cores. */
+export const SHARDS = 2;
+/** Control words shared by the main thread and the worker (see worker.ts). */
+export const CONTROL_WORDS = 16;
+
+export interface Layout {
+  hidden: number;
+  /** hidden, padded to a multiple of 4. */
+  hp: number;
+  /** Floats in a parameter (or gradient) block. */
+  paramFloats: number;
+  /** Floats of the W_hT part of the block (its gradient carries the 1/255 of the pixels). */
+  weightFloats: number;
+  params: number;
+  /** One gradient accumulator per shard. */
+  grads: number[];
+  /** One scratch area per shard. */
+  scratch: number[];
+  /** Per shard: f64 loss sum, f64 number correct. */
+  stats: number[];
+  control: number;
+  /** Samples: non-zero pixels (u16 index, u8 value), per-sample start (u32, count + 1). */
+  pixels: number;
+  values: number;
+  starts: number;
+  labels: number;
+  order: number;
+  /** Dense images (count × 784 bytes), for prediction. */
+  images: number;
+  predictions: number;
+  bytes: number;
+}
+
+export function paddedHidden(hidden: number): number {
+  return Math.ceil(hidden / 4) * 4;
+}
+
+/** Lays out a memory for `count` samples with `nonZeros` non-zero pixels in all (training), or `dense` images. */
+export function layout(
+  hidden: number,
+  { count, nonZeros = 0, dense = false }: { count: number; nonZeros?: number; dense?: boolean },
+): Layout {
+  const hp = paddedHidden(hidden);
+  const weightFloats = INPUTS * hp;
+  const paramFloats = weightFloats + hp + OUTPUTS * hp + 16;
+  let at = STATIC_BYTES;
+  // 64-byte alignment keeps the two threads' areas on separate cache lines.
+  const take = (bytes: number) => {
+    const start = at;
+    at = Math.ceil((at + bytes) / 64) * 64;
+    return start;
+  };
+  const params = take(4 * paramFloats);
+  const grads = Array.from({ length: SHARDS }, () => take(4 * paramFloats));
+  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 3 * INPUTS));
+  const stats = Array.from({ length: SHARDS }, () => take(16));
+  const control = take(4 * CONTROL_WORDS);
+  const pixels = take(2 * nonZeros);
+  const values = take(nonZeros);
+  const starts = take(4 * (count + 1));
+  const labels = take(count);
+  const order = take(4 * count);
+  const images = take(dense ? count * INPUTS : 0);
+  const predictions = take(dense ? count : 0);
+  return {
+    hidden,
+    hp,
+    paramFloats,
+    weightFloats,
+    params,
+    grads,
+    scratch,
+    stats,
+    control,
+    pixels,
+    values,
+    starts,
+    labels,
+    order,
+    images,
+    predictions,
+    bytes: at,
+  };
+}
+
+/** Copies the network into the float32 parameter block at `params` (padding zeroed). */
+export function writeNetwork(buffer: ArrayBufferLike, L: Layout, net: Network): void {
+  const { hp, hidden } = L;
+  const block = new Float32Array(buffer, L.params, L.paramFloats).fill(0);
+  const b_h = INPUTS * hp, W_o = b_h + hp, b_o = W_o + OUTPUTS * hp;
+  for (let i = 0; i < hidden; i++) {
+    for (let p = 0; p < INPUTS; p++) block[p * hp + i] = net.W_h.data[i * INPUTS + p];
+    block[b_h + i] = net.b_h.data[i];
+  }
+  for (let k = 0; k < OUTPUTS; k++) {
+    for (let i = 0; i < hidden; i++) block[W_o + k * hp + i] = net.W_o.data[k * hidden + i];
+    block[b_o + k] = net.b_o.data[k];
+  }
+}
+
+/** The network held in the parameter block, as float64 matrices of the usual shapes. */
+export function readNetwork(buffer: ArrayBufferLike, L: Layout): Network {
+  const { hp, hidden } = L;
+  const block = new Float32Array(buffer, L.params, L.paramFloats);
+  const net = {
+    W_h: zeros(hidden, INPUTS),
+    b_h: zeros(hidden, 1),
+    W_o: zeros(OUTPUTS, hidden),
+    b_o: zeros(OUTPUTS, 1),
+  };
+  const b_h = INPUTS * hp, W_o = b_h + hp, b_o = W_o + OUTPUTS * hp;
+  for (let i = 0; i < hidden; i++) {
+    for (let p = 0; p < INPUTS; p++) net.W_h.data[i * INPUTS + p] = block[p * hp + i];
+    net.b_h.data[i] = block[b_h + i];
+  }
+  for (let k = 0; k < OUTPUTS; k++) {
+    for (let i = 0; i < hidden; i++) net.W_o.data[k * hidden + i] = block[W_o + k * hp + i];
+    net.b_o.data[k] = block[b_o + k];
+  }
+  return net;
+}

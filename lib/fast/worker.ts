@@ -1,0 +1,70 @@
+/**
+ * The second thread of the fast engine. It owns shard 1 of every batch: woken through
+ * the control words in shared memory (Atomics.wait/notify, no message per iteration),
+ * it runs the kernels on order[from..to) into its own gradient accumulators, then says
+ * DONE. After IDLE_MS without work it closes itself, so a forgotten engine cannot keep
+ * the process alive; the engine starts a new worker when it needs one again.
+ */
+import { instantiate } from "./kernels.ts";
+import type { Layout } from "./layout.ts";
+
+export const STATE = 0, FROM = 1, TO = 2;
+export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5;
+export const IDLE_MS = 3000;
+
+export interface WorkerInit {
+  memory: WebAssembly.Memory;
+  layout: Layout;
+  shard: number;
+}
+
+/** The loop itself: returns when stopped or idle for IDLE_MS. */
+export function serve(
+  run: (from: number, to: number) => void,
+  control: Int32Array,
+): void {
+  for (;;) {
+    const state = Atomics.load(control, STATE);
+    if (state === WORK) {
+      try {
+        run(control[FROM], control[TO]);
+        Atomics.store(control, STATE, DONE);
+      } catch {
+        Atomics.store(control, STATE, FAILED);
+      }
+      Atomics.notify(control, STATE);
+      continue;
+    }
+    if (state === STOP || state === FAILED) return;
+    if (Atomics.wait(control, STATE, state, IDLE_MS) === "timed-out") {
+      if (Atomics.compareExchange(control, STATE, state, CLOSED) === state) return;
+    }
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+const scope = globalThis as any;
+if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.WorkerGlobalScope) {
+  scope.onmessage = async (event: MessageEvent<WorkerInit>) => {
+    const { memory, layout: L, shard } = event.data;
+    const k = await instantiate(memory);
+    const control = new Int32Array(memory.buffer, L.control, 16);
+    scope.postMessage("ready");
+    serve((from, to) =>
+      k.accumulate(
+        L.hp,
+        L.params,
+        L.grads[shard],
+        L.scratch[shard],
+        L.stats[shard],
+        L.pixels,
+        L.values,
+        L.starts,
+        L.labels,
+        L.order,
+        from,
+        to,
+      ), control);
+    scope.close();
+  };
+}

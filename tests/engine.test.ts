@@ -1,0 +1,182 @@
+/**
+ * The fast engine (lib/fast/) against the reference engine: same maths, same batches,
+ * deterministic, disposable; its sparse encoding, batch prediction and wasm build.
+ */
+import assert from "node:assert/strict";
+import {
+  batchSchedule,
+  createEngine,
+  createRng,
+  type Dataset,
+  type EngineName,
+  fastPredict,
+  IMAGE_SIZE,
+  initNetwork,
+  loadMnist,
+  type Network,
+  PARAMETERS,
+  predict,
+  take,
+  toMatrix,
+  type TrainingRecord,
+} from "../lib/mod.ts";
+import { fastEngine } from "../lib/fast/engine.ts";
+import { encodeSparse } from "../lib/fast/sparse.ts";
+import { buildKernels, KERNELS_WASM } from "../tools/build-wasm.ts";
+
+const trainSet = await loadMnist("train");
+const testSet = await loadMnist("test");
+
+/**
+ * The fast engine computes in float32 (unit roundoff 2⁻²⁴ ≈ 6e-8) and sums each shard's
+ * gradients over ~1,500 samples in another order than the float64 reference; after a few
+ * steps the parameters (of size ~1) differ by ~1e-6 (measured: at most 1e-6 for these
+ * runs). 2e-5 leaves a 20× margin, yet a wrong formula (a missed 1/m, 1/255, ReLU′ or
+ * bias term) moves them by far more than that.
+ */
+const TOLERANCE = 2e-5;
+
+interface Run {
+  records: TrainingRecord[];
+  network: Network;
+}
+
+async function run(
+  engine: EngineName,
+  data: Dataset,
+  { hidden = 10, iterations = 5, learningRate = 0.5, batchSize = undefined as number | undefined } =
+    {},
+): Promise<Run> {
+  const e = await createEngine({
+    engine,
+    network: initNetwork(createRng(7), hidden),
+    data,
+    batchSize,
+    seed: 3,
+  });
+  try {
+    const records: TrainingRecord[] = [];
+    for (let iteration = 1; iteration <= iterations; iteration++) {
+      records.push({ iteration, ...await e.iterate(learningRate) });
+    }
+    return { records, network: e.network() };
+  } finally {
+    e.dispose?.();
+  }
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+function assertClose(fast: Run, reference: Run) {
+  assert.equal(fast.records.length, reference.records.length);
+  fast.records.forEach((f, i) => {
+    const r = reference.records[i];
+    assert.ok(Math.abs(f.loss - r.loss) <= TOLERANCE * r.loss, `loss ${f.loss} vs ${r.loss}`);
+    // Same predictions barring a float32 near-tie: at most one sample in 1,000 may differ.
+    assert.ok(Math.abs(f.accuracy - r.accuracy) <= 1e-3, `accuracy ${f.accuracy} vs ${r.accuracy}`);
+  });
+  for (const p of PARAMETERS) {
+    const d = maxDifference(fast.network[p].data, reference.network[p].data);
+    assert.ok(d <= TOLERANCE, `${p} differs by ${d}`);
+  }
+}
+
+for (const hidden of [10, 32]) {
+  Deno.test(`fast ≡ reference, full batch, hidden ${hidden}: losses, accuracies, parameters`, async () => {
+    const data = take(trainSet, 3000);
+    const fast = await run("fast", data, { hidden });
+    const reference = await run("reference", data, { hidden });
+    assertClose(fast, reference);
+    // and the run did learn something: the check is not comparing two frozen networks
+    assert.ok(fast.records[4].loss < fast.records[0].loss);
+  });
+}
+
+Deno.test("fast ≡ reference with mini-batches of 100 (same shuffled order), into the 2nd epoch", async () => {
+  const data = take(trainSet, 1050);
+  const options = { hidden: 16, iterations: 14, learningRate: 0.1, batchSize: 100 };
+  const fast = await run("fast", data, options);
+  const reference = await run("reference", data, options);
+  assertClose(fast, reference);
+  // the last batch of an epoch holds the remaining 50 samples: accuracies are multiples of 1/50
+  assert.ok(Number.isInteger(Math.round(fast.records[10].accuracy * 50 * 1e6) / 1e6));
+});
+
+Deno.test("the fast engine is deterministic: identical runs, with one or two threads", async () => {
+  const data = take(trainSet, 2001);
+  const net = initNetwork(createRng(11), 12);
+  const runWith = async (threads: 1 | 2) => {
+    const e = await fastEngine(net, data, { threads, batchSize: 500, seed: 5 });
+    const losses: number[] = [];
+    for (let i = 0; i < 6; i++) losses.push((await e.iterate(0.3)).loss);
+    const out = { losses, network: e.network() };
+    e.dispose!();
+    return out;
+  };
+  const a = await runWith(2);
+  assert.deepEqual(await runWith(2), a);
+  assert.deepEqual(await runWith(1), a);
+});
+
+Deno.test("dispose stops the worker and the engine", async () => {
+  const e = await createEngine({
+    engine: "fast",
+    network: initNetwork(createRng(2)),
+    data: take(trainSet, 500),
+  });
+  await e.iterate(0.1);
+  e.dispose!();
+  await assert.rejects(async () => await e.iterate(0.1), /disposed/);
+});
+
+Deno.test("batchSchedule: every epoch is a fresh permutation cut into batches; a full batch is not shuffled", () => {
+  const s = batchSchedule(10, { batchSize: 4, seed: 9 });
+  const epochs: number[][] = [];
+  for (let epoch = 0; epoch < 2; epoch++) {
+    const seen: number[] = [];
+    for (const size of [4, 4, 2]) {
+      const { from, to } = s.next();
+      assert.equal(to - from, size);
+      seen.push(...s.order.subarray(from, to));
+    }
+    assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    epochs.push(seen);
+  }
+  assert.notDeepEqual(epochs[0], epochs[1]);
+  assert.notDeepEqual(epochs[0], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const full = batchSchedule(10);
+  assert.deepEqual(full.next(), { from: 0, to: 10 });
+  assert.deepEqual(full.next(), { from: 0, to: 10 });
+  assert.deepEqual([...full.order], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.throws(() => batchSchedule(10, { batchSize: 0 }), /positive integer/);
+});
+
+Deno.test("the sparse encoding lists exactly the non-zero pixels of each image", () => {
+  const data = take(trainSet, 50);
+  const sparse = encodeSparse(data.images, data.count);
+  const rebuilt = new Uint8Array(data.count * IMAGE_SIZE);
+  for (let s = 0; s < data.count; s++) {
+    for (let k = sparse.starts[s]; k < sparse.starts[s + 1]; k++) {
+      assert.ok(sparse.values[k] > 0);
+      rebuilt[s * IMAGE_SIZE + sparse.pixels[k]] = sparse.values[k];
+    }
+  }
+  assert.deepEqual(rebuilt, data.images);
+});
+
+Deno.test("fastPredict equals evaluate.ts predict on the 10,000 test digits", async () => {
+  for (const hidden of [10, 33]) {
+    const net = initNetwork(createRng(hidden), hidden);
+    assert.deepEqual(await fastPredict(net, testSet), predict(net, toMatrix(testSet)));
+  }
+});
+
+Deno.test("kernels.wasm is what `deno task build:wasm` builds from kernels.as, byte for byte", async () => {
+  const committed = await Deno.readFile(KERNELS_WASM);
+  assert.deepEqual(await buildKernels(), committed);
+});

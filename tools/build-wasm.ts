@@ -1,0 +1,53 @@
+/**
+ * Builds lib/fast/kernels.wasm from its AssemblyScript source lib/fast/kernels.as.
+ *
+ *   deno task build:wasm          rebuild and write kernels.wasm
+ *   deno task build:wasm --check  fail if the committed kernels.wasm differs from a rebuild
+ *
+ * The memory is imported and shared, so the main thread and the worker run the same
+ * kernels on the same parameters; the stub runtime and no `abort` import keep the module
+ * self-contained (it allocates nothing: lib/fast/layout.ts places every buffer).
+ */
+import asc from "assemblyscript/asc";
+
+export const KERNELS_SOURCE = new URL("../lib/fast/kernels.as", import.meta.url);
+export const KERNELS_WASM = new URL("../lib/fast/kernels.wasm", import.meta.url);
+
+/** Pages of 64 KiB: the most a shared memory may grow to (2 GiB of address space, reserved lazily). */
+export const MAXIMUM_PAGES = 32768;
+
+export async function buildKernels(): Promise<Uint8Array> {
+  const source = await Deno.readTextFile(KERNELS_SOURCE);
+  const result = await asc.compileString({ "kernels.ts": source }, {
+    optimizeLevel: 3,
+    shrinkLevel: 0,
+    noAssert: true,
+    runtime: "stub",
+    importMemory: true,
+    sharedMemory: true,
+    initialMemory: 1,
+    maximumMemory: MAXIMUM_PAGES,
+    enable: ["simd", "threads"],
+    use: ["abort="],
+  });
+  if (result.error || !result.binary) {
+    throw new Error(`asc failed to build ${KERNELS_SOURCE.pathname}:\n${result.stderr}`);
+  }
+  return result.binary;
+}
+
+if (import.meta.main) {
+  const binary = await buildKernels();
+  if (Deno.args.includes("--check")) {
+    const committed = await Deno.readFile(KERNELS_WASM);
+    const same = committed.length === binary.length && committed.every((b, i) => b === binary[i]);
+    if (!same) {
+      console.error(`${KERNELS_WASM.pathname} is stale: run \`deno task build:wasm\``);
+      Deno.exit(1);
+    }
+    console.log(`${KERNELS_WASM.pathname} matches its source (${binary.length} bytes)`);
+  } else {
+    await Deno.writeFile(KERNELS_WASM, binary);
+    console.log(`wrote ${KERNELS_WASM.pathname} (${binary.length} bytes)`);
+  }
+}
