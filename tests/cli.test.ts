@@ -107,6 +107,39 @@ Deno.test("train writes a loadable model and prints its figures; the same seed g
   assert.match(human.stderr, /training 15\/15 loss \d\.\d{4} accuracy/);
 });
 
+Deno.test("train --batch-size --epochs takes shuffled mini-batch steps; both engines agree", async () => {
+  const args = [
+    "--batch-size",
+    "100",
+    "--epochs",
+    "2",
+    "--limit",
+    "1000",
+    "--learning-rate",
+    "0.1",
+  ];
+  const runs = [];
+  for (const engine of ["fast", "reference"]) {
+    const out = join(tmp, `mb-${engine}.json`);
+    const r = await task("train", ...args, "--engine", engine, "--out", out, "--json");
+    assert.equal(r.code, 0, r.stderr);
+    runs.push(JSON.parse(r.stdout));
+  }
+  for (const run of runs) {
+    assert.equal(run.iterations, 20, "2 epochs of 10 batches");
+    assert.equal(run.batch_size, 100);
+    assert.equal(run.epochs, 2);
+    // The reported training accuracy is over all 1,000 samples, not the last batch.
+    assert.ok(Math.abs(run.accuracy * 1000 - Math.round(run.accuracy * 1000)) < 1e-9);
+  }
+  assert.ok(Math.abs(runs[0].loss - runs[1].loss) < 1e-4, `${runs[0].loss} vs ${runs[1].loss}`);
+  assert.ok(Math.abs(runs[0].test_correct - runs[1].test_correct) <= 3);
+  assertUserError(
+    await task("train", "--epochs", "1", "--iterations", "5"),
+    /--epochs and --iterations both say how long to train/,
+  );
+});
+
 Deno.test("tune logs every K-th and the last iteration per learning rate, and is reproducible", async () => {
   const report = join(tmp, "sweep.jsonl"), plot = join(tmp, "sweep.svg");
   const args = [
@@ -245,6 +278,8 @@ Deno.test("bad flags give one line naming the flag", async () => {
     ["train", ["--hidden", "x"], /--hidden x: expected a whole number ≥ 1/],
     ["train", ["--seed", "-1"], /--seed -1: expected a whole number/],
     ["train", ["--engine", "gpu"], /--engine gpu: expected one of fast, reference/],
+    ["train", ["--batch-size", "0"], /--batch-size 0: expected a whole number ≥ 1/],
+    ["evaluate", ["--engine", "slow"], /--engine slow: expected one of fast, reference/],
     ["train", ["extra"], /unexpected argument extra/],
     ["tune", ["--learning-rates", "0.5,,0.1"], /--learning-rates 0.5,,0.1: expected numbers/],
     ["tune", ["--learning-rates", "0.5,abc"], /--learning-rates abc: expected a number > 0/],

@@ -8,7 +8,9 @@ import { InputError } from "../errors.ts";
 import { DivergenceError } from "../train.ts";
 import { type Dataset, take } from "../data/dataset.ts";
 import { loadMnist, type Split } from "../data/mnist.ts";
-import { type EngineName, ENGINES } from "../engine.ts";
+import { type EngineName, ENGINES, fastPredict } from "../engine.ts";
+import { predictDataset } from "../evaluate.ts";
+import type { Network } from "../network.ts";
 
 export interface Flag {
   type: "string" | "boolean";
@@ -146,6 +148,20 @@ export function engineName(values: Values): EngineName {
     throw new InputError(`--engine ${raw}: expected one of ${ENGINES.join(", ")}`);
   }
   return raw as EngineName;
+}
+
+/** Every sample's predicted digit, computed by the chosen engine. */
+export async function predictWith(
+  engine: EngineName,
+  net: Network,
+  ds: Dataset,
+): Promise<Uint8Array> {
+  return engine === "fast" ? await fastPredict(net, ds) : predictDataset(net, ds);
+}
+
+/** True when the user typed the flag (its default does not count). */
+export function given(args: string[], name: string): boolean {
+  return args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 }
 
 /** The flags that choose the data set, shared by the tasks that read it. */

@@ -3,11 +3,21 @@
  * matrix and the summed one-vs-rest binary confusion matrix, like the original project.
  */
 import { confusionHeatmap } from "../charts.ts";
-import { evaluation, predictDataset } from "../evaluate.ts";
+import { evaluation } from "../evaluate.ts";
 import { checkWritable, readInput } from "../files.ts";
 import { InputError } from "../errors.ts";
 import { loadModel } from "../model.ts";
-import { type Command, DATA_FLAGS, loadData, main, parseFlags, printJson, text } from "./common.ts";
+import {
+  type Command,
+  DATA_FLAGS,
+  engineName,
+  loadData,
+  main,
+  parseFlags,
+  predictWith,
+  printJson,
+  text,
+} from "./common.ts";
 import { pngPathFor } from "./report.ts";
 
 const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
@@ -29,6 +39,7 @@ export const command: Command = {
       arg: "FILE",
       help: "also draw the confusion matrix as a heatmap (SVG; a PNG is written beside it)",
     },
+    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
 };
@@ -38,6 +49,7 @@ export async function run(args: string[]): Promise<void> {
   if (!values) return;
   const weights = text(values, "weights")!;
   const plotPath = text(values, "plot");
+  const engine = engineName(values);
   if (plotPath !== undefined) await checkWritable(plotPath, "--plot");
   if (weights === DEFAULT_WEIGHTS) {
     await readInput(weights).catch((e) => {
@@ -46,7 +58,7 @@ export async function run(args: string[]): Promise<void> {
   }
   const net = await loadModel(weights);
   const test = await loadData("test", values);
-  const result = evaluation(test.labels, predictDataset(net, test));
+  const result = evaluation(test.labels, await predictWith(engine, net, test));
   if (plotPath !== undefined) {
     const figure = await confusionHeatmap(result.confusion_matrix, {
       title: `Confusion matrix: accuracy ${result.accuracy.toFixed(4)} on ${result.total} digits`,

@@ -4,7 +4,8 @@
  */
 import { createEngine } from "../engine.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { evaluation, predictDataset } from "../evaluate.ts";
+import { evaluation } from "../evaluate.ts";
+import { InputError } from "../errors.ts";
 import { checkWritable } from "../files.ts";
 import { saveModel } from "../model.ts";
 import { initNetwork } from "../network.ts";
@@ -14,11 +15,13 @@ import {
   type Command,
   DATA_FLAGS,
   engineName,
+  given,
   loadData,
   main,
   parseFlags,
   positiveInt,
   positiveNumber,
+  predictWith,
   printJson,
   seed,
   text,
@@ -31,7 +34,22 @@ export const command: Command = {
   summary:
     "Trains the 784 → hidden (ReLU) → 10 (softmax) network by full-batch gradient descent on the MNIST training set, prints the final loss and accuracy (and the test accuracy when a test set is at hand) and writes the model in the original project's JSON format.",
   flags: {
-    iterations: { type: "string", arg: "N", help: "gradient-descent iterations", default: "1000" },
+    iterations: {
+      type: "string",
+      arg: "N",
+      help: "gradient-descent steps (one step = one batch)",
+      default: "1000",
+    },
+    "batch-size": {
+      type: "string",
+      arg: "B",
+      help: "samples per step, reshuffled each epoch with the seed (default: all, full batch)",
+    },
+    epochs: {
+      type: "string",
+      arg: "E",
+      help: "train for E passes over the data instead of --iterations steps",
+    },
     "learning-rate": { type: "string", arg: "η", help: "learning rate", default: "0.25" },
     hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
     seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
@@ -51,7 +69,11 @@ export const command: Command = {
 export async function run(args: string[]): Promise<void> {
   const values = parseFlags(command, args);
   if (!values) return;
-  const iterations = positiveInt(values, "iterations")!;
+  const batchSize = positiveInt(values, "batch-size");
+  const epochs = positiveInt(values, "epochs");
+  if (epochs !== undefined && given(args, "iterations")) {
+    throw new InputError("--epochs and --iterations both say how long to train: give one");
+  }
   const learningRate = positiveNumber(text(values, "learning-rate")!, "learning-rate");
   const hidden = positiveInt(values, "hidden")!;
   const limit = positiveInt(values, "limit");
@@ -63,8 +85,12 @@ export async function run(args: string[]): Promise<void> {
 
   const started = performance.now();
   const data = await loadData("train", values, limit);
+  const stepsPerEpoch = Math.ceil(data.count / Math.min(batchSize ?? data.count, data.count));
+  const iterations = epochs === undefined
+    ? positiveInt(values, "iterations")!
+    : epochs * stepsPerEpoch;
   const network = initNetwork(createRng(rngSeed), hidden);
-  const trainer = await createEngine({ engine, network, data });
+  const trainer = await createEngine({ engine, network, data, batchSize, seed: rngSeed });
   const bar = progress("training", iterations);
   let last = { iteration: 0, loss: NaN, accuracy: NaN };
   try {
@@ -81,10 +107,17 @@ export async function run(args: string[]): Promise<void> {
   }
   const trained = trainer.network();
   const seconds = (performance.now() - started) / 1000;
+  if (batchSize !== undefined && batchSize < data.count) {
+    // A mini-batch's metrics describe one batch; report the whole training set instead.
+    const all = evaluation(data.labels, await predictWith(engine, trained, data));
+    last = { ...last, accuracy: all.accuracy };
+  }
 
   const test = await testSet(values);
   const metadata = {
     iterations,
+    batch_size: batchSize ?? data.count,
+    epochs: iterations / stepsPerEpoch,
     learning_rate: learningRate,
     hidden,
     seed: rngSeed,
@@ -92,7 +125,7 @@ export async function run(args: string[]): Promise<void> {
     loss: last.loss,
     accuracy: last.accuracy,
   };
-  const testResult = test && evaluation(test.labels, predictDataset(trained, test));
+  const testResult = test && evaluation(test.labels, await predictWith(engine, trained, test));
   await saveModel(out, trained, metadata);
 
   if (json) {
@@ -107,12 +140,16 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
+  const miniBatch = batchSize !== undefined && batchSize < data.count;
+  const how = miniBatch
+    ? `${iterations / stepsPerEpoch} epochs (${iterations} steps of ${batchSize} samples)`
+    : `${iterations} iterations`;
   console.log(
-    `trained ${iterations} iterations on ${data.count} samples (learning rate ${learningRate}, hidden ${hidden}, seed ${rngSeed}) in ${
+    `trained ${how} on ${data.count} samples (learning rate ${learningRate}, hidden ${hidden}, seed ${rngSeed}) in ${
       seconds.toFixed(1)
     } s`,
   );
-  console.log(`final loss:        ${last.loss.toFixed(4)}`);
+  console.log(`final loss:        ${last.loss.toFixed(4)}${miniBatch ? " (last batch)" : ""}`);
   console.log(`training accuracy: ${last.accuracy.toFixed(4)}`);
   if (testResult) {
     console.log(
