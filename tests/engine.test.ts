@@ -158,12 +158,14 @@ Deno.test("batchSchedule: every epoch is a fresh permutation cut into batches; a
 
 Deno.test("the sparse encoding lists exactly the non-zero pixels of each image", () => {
   const data = take(trainSet, 50);
-  const sparse = encodeSparse(data.images, data.count);
+  const rowBytes = 48;
+  const { entries, starts } = encodeSparse(data.images, data.count, rowBytes);
+  const values = new Float32Array(entries.buffer);
   const rebuilt = new Uint8Array(data.count * IMAGE_SIZE);
   for (let s = 0; s < data.count; s++) {
-    for (let k = sparse.starts[s]; k < sparse.starts[s + 1]; k++) {
-      assert.ok(sparse.values[k] > 0);
-      rebuilt[s * IMAGE_SIZE + sparse.pixels[k]] = sparse.values[k];
+    for (let k = starts[s]; k < starts[s + 1]; k++) {
+      assert.ok(values[2 * k + 1] > 0 && entries[2 * k] % rowBytes === 0);
+      rebuilt[s * IMAGE_SIZE + entries[2 * k] / rowBytes] = values[2 * k + 1];
     }
   }
   assert.deepEqual(rebuilt, data.images);

@@ -49,9 +49,8 @@ export async function fastEngine(
   const k = await instantiate(memory);
 
   writeNetwork(buffer, L, initial);
-  encodeSparse(data.images, count, {
-    pixels: new Uint16Array(buffer, L.pixels, nonZeros),
-    values: new Uint8Array(buffer, L.values, nonZeros),
+  encodeSparse(data.images, count, 4 * L.hp, {
+    entries: new Uint32Array(buffer, L.entries, 2 * nonZeros),
     starts: new Uint32Array(buffer, L.starts, count + 1),
   });
   new Uint8Array(buffer, L.labels, count).set(data.labels.subarray(0, count));
@@ -70,8 +69,7 @@ export async function fastEngine(
       L.grads[shard],
       L.scratch[shard],
       L.stats[shard],
-      L.pixels,
-      L.values,
+      L.entries,
       L.starts,
       L.labels,
       L.order,

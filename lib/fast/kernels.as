@@ -7,8 +7,8 @@
 // where hp is the hidden size padded to a multiple of 4 with zero columns, so a row of W_hT
 // (the hidden weights of one pixel) is a whole number of f32x4 vectors.
 //
-// A sample is a list of its non-zero pixels: indices (u16) and raw byte values (u8). Pixels
-// are bytes, x = byte/255: the 1/255 is applied to Z_h after the sum, and to dW_h by the caller.
+// A sample is the list of its non-zero pixels (lib/fast/sparse.ts). Pixels are bytes,
+// x = byte/255: the 1/255 is applied to Z_h after the sum, and to dW_h by the caller.
 
 const INPUTS: i32 = 784;
 const OUTPUTS: i32 = 10;
@@ -17,126 +17,109 @@ const INV_255: f32 = 1.0 / 255.0;
 const LOSS_CAP: f64 = 744.4400719213812;
 
 // Scratch layout per thread (bytes from `scratch`): Z_h (hp) | dA_h (hp) | A_h (hp) | Z_o (16)
-// | then, for predict, the sample's pixel list (784 u16 + 784 u8).
+// | then, for predict, the sample's entries (up to 784 × 8 bytes).
 
-// ---- Z_h = W_hT[pixels]ᵀ · values, 16, 12, 8 or 4 hidden units at a time (kept in registers)
+// ---- Z_h = W_hT[pixels]ᵀ · values, and dW_hT[pixels] += dZ_h ⊗ values.
+// A sample's entries are (u32 byte offset of its pixel's row, f32 byte value), 8 bytes each.
+// N ≤ 4 vectors (16 hidden units) at a time, kept in registers; `@inline` with a constant N
+// lets the optimiser drop the unused lanes.
 
-@inline function gather4(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
+@inline function gatherN(W: usize, e: usize, n: i32, out: usize, N: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  for (let k = 0; k < n; k++) {
-    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(row, 32), x));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(row, 48), x));
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const end = e + (<usize>n << 3);
+  const end2 = e + (<usize>(n & ~1) << 3);
+  for (; e < end2; e += 16) {
+    const row = W + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    const qow = W + <usize>load<u32>(e, 8);
+    const y = v128.load32_splat(e, 12);
+    a0 = f32x4.relaxed_madd(v128.load(row), x, a0);
+    b0 = f32x4.relaxed_madd(v128.load(qow), y, b0);
+    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(row, 16), x, a1);
+    if (N > 1) b1 = f32x4.relaxed_madd(v128.load(qow, 16), y, b1);
+    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(row, 32), x, a2);
+    if (N > 2) b2 = f32x4.relaxed_madd(v128.load(qow, 32), y, b2);
+    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(row, 48), x, a3);
+    if (N > 3) b3 = f32x4.relaxed_madd(v128.load(qow, 48), y, b3);
   }
-  v128.store(out, a0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-}
-
-@inline function gather3(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
-  for (let k = 0; k < n; k++) {
-    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(row, 32), x));
+  if (e < end) {
+    const row = W + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    a0 = f32x4.relaxed_madd(v128.load(row), x, a0);
+    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(row, 16), x, a1);
+    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(row, 32), x, a2);
+    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(row, 48), x, a3);
   }
-  v128.store(out, a0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
+  v128.store(out, f32x4.add(a0, b0));
+  if (N > 1) v128.store(out, f32x4.add(a1, b1), 16);
+  if (N > 2) v128.store(out, f32x4.add(a2, b2), 32);
+  if (N > 3) v128.store(out, f32x4.add(a3, b3), 48);
 }
 
-@inline function gather2(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-  for (let k = 0; k < n; k++) {
-    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(row, 16), x));
-  }
-  v128.store(out, a0);
-  v128.store(out, a1, 16);
+function gather(W_hT: usize, hp: i32, e: usize, n: i32, out: usize): void {
+  let c: usize = 0;
+  const bytes = <usize>hp << 2;
+  for (; c + 64 <= bytes; c += 64) gatherN(W_hT + c, e, n, out + c, 4);
+  const rest = bytes - c;
+  if (rest == 48) gatherN(W_hT + c, e, n, out + c, 3);
+  else if (rest == 32) gatherN(W_hT + c, e, n, out + c, 2);
+  else if (rest == 16) gatherN(W_hT + c, e, n, out + c, 1);
 }
 
-@inline function gather1(W: usize, stride: usize, pix: usize, val: usize, n: i32, out: usize): void {
-  let a0 = f32x4.splat(0);
-  for (let k = 0; k < n; k++) {
-    const row = W + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(row), x));
-  }
-  v128.store(out, a0);
-}
-
-function gather(W_hT: usize, hp: i32, pix: usize, val: usize, n: i32, out: usize): void {
-  const stride = <usize>hp << 2;
-  let c: i32 = 0;
-  for (; c + 16 <= hp; c += 16) gather4(W_hT + (<usize>c << 2), stride, pix, val, n, out + (<usize>c << 2));
-  const rest = hp - c;
-  const W = W_hT + (<usize>c << 2), o = out + (<usize>c << 2);
-  if (rest == 12) gather3(W, stride, pix, val, n, o);
-  else if (rest == 8) gather2(W, stride, pix, val, n, o);
-  else if (rest == 4) gather1(W, stride, pix, val, n, o);
-}
-
-// ---- dW_hT[pixels] += dZ_h ⊗ values, the same chunking
-
-@inline function scatter4(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
-  const d0 = v128.load(d), d1 = v128.load(d, 16), d2 = v128.load(d, 32), d3 = v128.load(d, 48);
-  for (let k = 0; k < n; k++) {
-    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
-    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
-    v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(d2, x)), 32);
-    v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(d3, x)), 48);
-  }
-}
-
-@inline function scatter3(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
-  const d0 = v128.load(d), d1 = v128.load(d, 16), d2 = v128.load(d, 32);
-  for (let k = 0; k < n; k++) {
-    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
-    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
-    v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(d2, x)), 32);
-  }
-}
-
-@inline function scatter2(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
-  const d0 = v128.load(d), d1 = v128.load(d, 16);
-  for (let k = 0; k < n; k++) {
-    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
-    v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(d1, x)), 16);
-  }
-}
-
-@inline function scatter1(dW: usize, stride: usize, pix: usize, val: usize, n: i32, d: usize): void {
+@inline function scatterN(dW: usize, e: usize, n: i32, d: usize, N: i32): void {
   const d0 = v128.load(d);
-  for (let k = 0; k < n; k++) {
-    const row = dW + <usize>load<u16>(pix + (<usize>k << 1)) * stride;
-    const x = f32x4.splat(<f32>load<u8>(val + <usize>k));
-    v128.store(row, f32x4.add(v128.load(row), f32x4.mul(d0, x)));
+  const d1 = N > 1 ? v128.load(d, 16) : d0;
+  const d2 = N > 2 ? v128.load(d, 32) : d0;
+  const d3 = N > 3 ? v128.load(d, 48) : d0;
+  const end = e + (<usize>n << 3);
+  const end2 = e + (<usize>(n & ~1) << 3);
+  for (; e < end2; e += 16) {
+    const row = dW + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    const qow = dW + <usize>load<u32>(e, 8);
+    const y = v128.load32_splat(e, 12);
+    const r0 = f32x4.relaxed_madd(d0, x, v128.load(row));
+    const q0 = f32x4.relaxed_madd(d0, y, v128.load(qow));
+    v128.store(row, r0);
+    v128.store(qow, q0);
+    if (N > 1) {
+      const r1 = f32x4.relaxed_madd(d1, x, v128.load(row, 16));
+      const q1 = f32x4.relaxed_madd(d1, y, v128.load(qow, 16));
+      v128.store(row, r1, 16);
+      v128.store(qow, q1, 16);
+    }
+    if (N > 2) {
+      const r2 = f32x4.relaxed_madd(d2, x, v128.load(row, 32));
+      const q2 = f32x4.relaxed_madd(d2, y, v128.load(qow, 32));
+      v128.store(row, r2, 32);
+      v128.store(qow, q2, 32);
+    }
+    if (N > 3) {
+      const r3 = f32x4.relaxed_madd(d3, x, v128.load(row, 48));
+      const q3 = f32x4.relaxed_madd(d3, y, v128.load(qow, 48));
+      v128.store(row, r3, 48);
+      v128.store(qow, q3, 48);
+    }
+  }
+  if (e < end) {
+    const row = dW + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    v128.store(row, f32x4.relaxed_madd(d0, x, v128.load(row)));
+    if (N > 1) v128.store(row, f32x4.relaxed_madd(d1, x, v128.load(row, 16)), 16);
+    if (N > 2) v128.store(row, f32x4.relaxed_madd(d2, x, v128.load(row, 32)), 32);
+    if (N > 3) v128.store(row, f32x4.relaxed_madd(d3, x, v128.load(row, 48)), 48);
   }
 }
 
-function scatter(dW_hT: usize, hp: i32, pix: usize, val: usize, n: i32, d: usize): void {
-  const stride = <usize>hp << 2;
-  let c: i32 = 0;
-  for (; c + 16 <= hp; c += 16) scatter4(dW_hT + (<usize>c << 2), stride, pix, val, n, d + (<usize>c << 2));
-  const rest = hp - c;
-  const W = dW_hT + (<usize>c << 2), g = d + (<usize>c << 2);
-  if (rest == 12) scatter3(W, stride, pix, val, n, g);
-  else if (rest == 8) scatter2(W, stride, pix, val, n, g);
-  else if (rest == 4) scatter1(W, stride, pix, val, n, g);
+function scatter(dW_hT: usize, hp: i32, e: usize, n: i32, d: usize): void {
+  let c: usize = 0;
+  const bytes = <usize>hp << 2;
+  for (; c + 64 <= bytes; c += 64) scatterN(dW_hT + c, e, n, d + c, 4);
+  const rest = bytes - c;
+  if (rest == 48) scatterN(dW_hT + c, e, n, d + c, 3);
+  else if (rest == 32) scatterN(dW_hT + c, e, n, d + c, 2);
+  else if (rest == 16) scatterN(dW_hT + c, e, n, d + c, 1);
 }
 
 // ---- the dense part: hidden activation, output layer, softmax
@@ -185,8 +168,7 @@ export function accumulate(
   grads: usize,
   scratch: usize,
   stats: usize,
-  pixels: usize,
-  values: usize,
+  entries: usize,
   starts: usize,
   labels: usize,
   order: usize,
@@ -203,10 +185,10 @@ export function accumulate(
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
-    const pix = pixels + (<usize>start << 1), val = values + <usize>start;
+    const e = entries + (<usize>start << 3);
     const y = <i32>load<u8>(labels + s);
 
-    gather(params, hp, pix, val, n, Z_h);
+    gather(params, hp, e, n, Z_h);
     const predicted = outputLayer(params, hp, scratch);
     if (predicted == y) correct += 1;
 
@@ -243,7 +225,7 @@ export function accumulate(
       v128.store(db_h + i, f32x4.add(v128.load(db_h + i), dz));
     }
     // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
-    scatter(dW_h, hp, pix, val, n, dA_h);
+    scatter(dW_h, hp, e, n, dA_h);
   }
   store<f64>(stats, load<f64>(stats) + loss);
   store<f64>(stats, load<f64>(stats, 8) + correct, 8);
@@ -265,23 +247,23 @@ export function descend(theta: usize, g0: usize, g1: usize, n: i32, scale: f32):
  * 16-byte blocks (most of a digit's frame) are skipped with one SIMD test.
  */
 export function predict(hp: i32, params: usize, scratch: usize, images: usize, count: i32, out: usize): void {
-  const pix = scratch + (<usize>(3 * hp + 16) << 2);
-  const val = pix + (<usize>INPUTS << 1);
+  const entries = scratch + (<usize>(3 * hp + 16) << 2);
+  const rowBytes = <u32>hp << 2;
   for (let j = 0; j < count; j++) {
     const img = images + <usize>(j * INPUTS);
-    let n: i32 = 0;
+    let e = entries;
     for (let b: i32 = 0; b < INPUTS; b += 16) {
       if (!v128.any_true(v128.load(img + <usize>b))) continue;
       for (let p = b; p < b + 16; p++) {
         const v = load<u8>(img + <usize>p);
         if (v != 0) {
-          store<u16>(pix + (<usize>n << 1), <u16>p);
-          store<u8>(val + <usize>n, v);
-          n++;
+          store<u32>(e, <u32>p * rowBytes);
+          store<f32>(e, <f32>v, 4);
+          e += 8;
         }
       }
     }
-    gather(params, hp, pix, val, n, scratch);
+    gather(params, hp, entries, <i32>((e - entries) >> 3), scratch);
     store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
   }
 }

@@ -31,9 +31,8 @@ export interface Layout {
   /** Per shard: f64 loss sum, f64 number correct. */
   stats: number[];
   control: number;
-  /** Samples: non-zero pixels (u16 index, u8 value), per-sample start (u32, count + 1). */
-  pixels: number;
-  values: number;
+  /** Samples: sparse entries (8 bytes per non-zero pixel) and per-sample starts (sparse.ts). */
+  entries: number;
   starts: number;
   labels: number;
   order: number;
@@ -64,11 +63,10 @@ export function layout(
   };
   const params = take(4 * paramFloats);
   const grads = Array.from({ length: SHARDS }, () => take(4 * paramFloats));
-  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 3 * INPUTS));
+  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 8 * INPUTS));
   const stats = Array.from({ length: SHARDS }, () => take(16));
   const control = take(4 * CONTROL_WORDS);
-  const pixels = take(2 * nonZeros);
-  const values = take(nonZeros);
+  const entries = take(8 * nonZeros);
   const starts = take(4 * (count + 1));
   const labels = take(count);
   const order = take(4 * count);
@@ -84,8 +82,7 @@ export function layout(
     scratch,
     stats,
     control,
-    pixels,
-    values,
+    entries,
     starts,
     labels,
     order,

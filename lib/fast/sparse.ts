@@ -1,14 +1,16 @@
 /**
  * The sparse input encoding: only about 19 % of MNIST's pixels are ink, so each image is
- * kept as the list of its non-zero pixels, (index u16, raw byte u8), one sample after
- * another; sample s owns entries starts[s] .. starts[s + 1] − 1.
+ * kept as the list of its non-zero pixels, one sample after another; sample s owns
+ * entries starts[s] .. starts[s + 1] − 1. An entry is two 32-bit words, ready for the
+ * kernels: the byte offset of the pixel's row of W_hT (pixel × rowBytes) and the raw
+ * pixel byte as a float32 (x = byte/255; the 1/255 is applied later, once).
  */
 import { IMAGE_SIZE } from "../data/dataset.ts";
 
 export interface SparseImages {
-  pixels: Uint16Array;
-  values: Uint8Array;
-  /** count + 1 offsets into pixels/values. */
+  /** 2 words per non-zero pixel: [pixel × rowBytes (u32), byte value (f32 bits)]. */
+  entries: Uint32Array;
+  /** count + 1 offsets, in entries, of each sample's first entry. */
   starts: Uint32Array;
 }
 
@@ -20,33 +22,34 @@ export function countNonZeros(images: Uint8Array, count: number): number {
 }
 
 /**
- * Encodes `count` images of 784 bytes. `into` may supply the three arrays (sized by
- * countNonZeros and count + 1) so that they can live in an engine's shared memory.
+ * Encodes `count` images of 784 bytes for rows of `rowBytes` bytes. `into` may supply the
+ * arrays (2 × countNonZeros and count + 1 long) so that they live in the engine's memory.
  */
 export function encodeSparse(
   images: Uint8Array,
   count: number,
+  rowBytes: number,
   into?: SparseImages,
 ): SparseImages {
-  const nonZeros = into ? into.pixels.length : countNonZeros(images, count);
   const out = into ?? {
-    pixels: new Uint16Array(nonZeros),
-    values: new Uint8Array(nonZeros),
+    entries: new Uint32Array(2 * countNonZeros(images, count)),
     starts: new Uint32Array(count + 1),
   };
+  const { entries, starts } = out;
+  const values = new Float32Array(entries.buffer, entries.byteOffset, entries.length);
   let n = 0;
   for (let s = 0; s < count; s++) {
-    out.starts[s] = n;
+    starts[s] = n;
     const offset = s * IMAGE_SIZE;
     for (let p = 0; p < IMAGE_SIZE; p++) {
       const v = images[offset + p];
       if (v !== 0) {
-        out.pixels[n] = p;
-        out.values[n] = v;
+        entries[2 * n] = p * rowBytes;
+        values[2 * n + 1] = v;
         n++;
       }
     }
   }
-  out.starts[count] = n;
+  starts[count] = n;
   return out;
 }
