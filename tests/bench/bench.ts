@@ -1,0 +1,298 @@
+/**
+ * `deno task bench`: how fast is the fast engine? Against the reference engine and a numpy
+ * peer (tests/bench/numpy_peer.py, same formulas in float32), alternating the contenders
+ * iteration by iteration so that a busy machine slows them alike.
+ *
+ *   deno task bench            the tables
+ *   deno task bench --json     the same figures, machine-readable
+ *   deno task bench --quick    fewer iterations, no 60k numpy scaling runs (a smoke run)
+ */
+import { IMAGE_SIZE, toMatrix } from "../../lib/data/dataset.ts";
+import { loadMnist } from "../../lib/data/mnist.ts";
+import { fastEngine } from "../../lib/fast/engine.ts";
+import { fastPredict } from "../../lib/fast/predict.ts";
+import { predict } from "../../lib/evaluate.ts";
+import { initNetwork } from "../../lib/network.ts";
+import { createRng } from "../../lib/random.ts";
+import { referenceEngine, type TrainingEngine } from "../../lib/train.ts";
+import type { Dataset } from "../../lib/data/dataset.ts";
+
+const JSON_OUTPUT = Deno.args.includes("--json");
+const QUICK = Deno.args.includes("--quick");
+const ITERATIONS = QUICK ? 5 : 15;
+const LEARNING_RATE = 0.5;
+const log = (...a: unknown[]) => JSON_OUTPUT || console.log(...a);
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+function stats(ms: number[]): Stats {
+  const s = [...ms].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+const fmt = (x: number) => x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
+const row = (cells: (string | number)[], widths: number[]) =>
+  cells.map((c, i) => String(c).padStart(widths[i])).join("  ");
+
+/** The numpy peer process, driven line by line. */
+class NumpyPeer {
+  #process: Deno.ChildProcess;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #lines: AsyncIterator<string>;
+  #buffer = "";
+  constructor() {
+    this.#process = new Deno.Command("/usr/bin/python3", {
+      args: [new URL("./numpy_peer.py", import.meta.url).pathname],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    this.#writer = this.#process.stdin.getWriter();
+    this.#lines = this.#read();
+  }
+  async *#read(): AsyncGenerator<string> {
+    const decoder = new TextDecoder();
+    for await (const chunk of this.#process.stdout) {
+      this.#buffer += decoder.decode(chunk, { stream: true });
+      let nl;
+      while ((nl = this.#buffer.indexOf("\n")) >= 0) {
+        yield this.#buffer.slice(0, nl);
+        this.#buffer = this.#buffer.slice(nl + 1);
+      }
+    }
+  }
+  async #ask(command: string): Promise<string> {
+    await this.#writer.write(new TextEncoder().encode(command + "\n"));
+    const { value, done } = await this.#lines.next();
+    if (done) throw new Error("the numpy peer exited");
+    return value;
+  }
+  async setup(m: number, hidden: number): Promise<void> {
+    await this.#ask(`setup ${m} ${hidden}`);
+  }
+  /** One iteration; returns its time in ms as measured inside Python. */
+  async iterate(): Promise<number> {
+    return Number((await this.#ask("iterate")).split(" ")[0]);
+  }
+  async close(): Promise<void> {
+    await this.#writer.write(new TextEncoder().encode("quit\n"));
+    await this.#writer.close();
+    await this.#process.status;
+  }
+}
+
+async function numpyAvailable(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", "import numpy"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+async function timeIterate(engine: TrainingEngine): Promise<number> {
+  const t0 = performance.now();
+  await engine.iterate(LEARNING_RATE);
+  return performance.now() - t0;
+}
+
+function take(ds: Dataset, m: number): Dataset {
+  return {
+    images: ds.images.subarray(0, m * IMAGE_SIZE),
+    labels: ds.labels.subarray(0, m),
+    count: m,
+    source: ds.source,
+  };
+}
+
+const results: Record<string, unknown> = {
+  machine: { cores: navigator.hardwareConcurrency, deno: Deno.version.deno, v8: Deno.version.v8 },
+};
+
+// ---- IDX load time
+const loads = { train: [] as number[], test: [] as number[] };
+for (let i = 0; i < 3; i++) {
+  for (const split of ["train", "test"] as const) {
+    const t0 = performance.now();
+    await loadMnist(split);
+    loads[split].push(performance.now() - t0);
+  }
+}
+const train = await loadMnist("train");
+const test = await loadMnist("test");
+results.idxLoad = { train: stats(loads.train), test: stats(loads.test) };
+
+const numpy = (await numpyAvailable()) ? new NumpyPeer() : undefined;
+if (!numpy) {
+  log(
+    "numpy peer skipped: /usr/bin/python3 with numpy is not available (apt-get install python3-numpy)",
+  );
+}
+
+// ---- full batch, 60,000 samples, 784 → 10 → 10: the three contenders, alternated
+{
+  const m = 60000, hidden = 10;
+  const net = initNetwork(createRng(1), hidden);
+  const fast = await fastEngine(net, take(train, m));
+  const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
+  await numpy?.setup(m, hidden);
+  for (let i = 0; i < 2; i++) await timeIterate(fast); // warm-up: JIT tiers, worker start
+  await numpy?.iterate();
+  const times = { fast: [] as number[], numpy: [] as number[], reference: [] as number[] };
+  const referenceIterations = QUICK ? 2 : 5;
+  for (let i = 0; i < ITERATIONS; i++) {
+    times.fast.push(await timeIterate(fast));
+    if (numpy) times.numpy.push(await numpy.iterate());
+    if (i < referenceIterations) times.reference.push(await timeIterate(reference));
+  }
+  fast.dispose!();
+  const s = {
+    fast: stats(times.fast),
+    numpy: numpy ? stats(times.numpy) : undefined,
+    reference: stats(times.reference),
+  };
+  results.fullBatch = {
+    m,
+    hidden,
+    ...s,
+    engineOverNumpy: s.numpy ? s.fast.median / s.numpy.median : undefined,
+    engineOverReference: s.fast.median / s.reference.median,
+  };
+  const w = [34, 9, 8, 8, 4];
+  log(`\nFull-batch iteration, m = ${m}, 784 → ${hidden} → 10 (ms; forward + backward + update)`);
+  log(row(["contender", "median", "min", "max", "n"], w));
+  for (const [name, x] of Object.entries(s)) {
+    if (x) log(row([name, fmt(x.median), fmt(x.min), fmt(x.max), x.n], w));
+  }
+  if (s.numpy) {
+    log(
+      `fast / numpy = ${(s.fast.median / s.numpy.median).toFixed(4)} (numpy is ${
+        (s.numpy.median / s.fast.median).toFixed(1)
+      }× slower)`,
+    );
+  }
+  log(
+    `fast / reference = ${(s.fast.median / s.reference.median).toFixed(4)} (reference is ${
+      (s.reference.median / s.fast.median).toFixed(1)
+    }× slower)`,
+  );
+}
+
+// ---- scaling: m × hidden, fast engine (and numpy), median ms/iteration
+{
+  const table: Record<string, unknown>[] = [];
+  const w = [7, 7, 10, 10, 10, 8];
+  log(`\nScaling, full batch (median ms/iteration over ${ITERATIONS}; min in the JSON)`);
+  log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs"], w));
+  for (const hidden of [10, 32, 128]) {
+    for (const m of [1000, 10000, 60000]) {
+      const fast = await fastEngine(initNetwork(createRng(1), hidden), take(train, m));
+      const withNumpy = numpy && !(QUICK && m === 60000);
+      if (withNumpy) {
+        await numpy.setup(m, hidden);
+        await numpy.iterate();
+      }
+      for (let i = 0; i < 2; i++) await timeIterate(fast);
+      const f: number[] = [], n: number[] = [];
+      for (let i = 0; i < ITERATIONS; i++) {
+        f.push(await timeIterate(fast));
+        if (withNumpy) n.push(await numpy.iterate());
+      }
+      fast.dispose!();
+      const sf = stats(f), sn = withNumpy ? stats(n) : undefined;
+      table.push({ m, hidden, fast: sf, numpy: sn });
+      log(row([
+        m,
+        hidden,
+        fmt(sf.median),
+        sn ? fmt(sn.median) : "-",
+        sn ? (sn.median / sf.median).toFixed(1) : "-",
+        (1000 * sf.median / m).toFixed(3),
+      ], w));
+    }
+  }
+  results.scaling = table;
+}
+
+// ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy
+{
+  const hidden = 128, batchSize = 64, learningRate = 0.1;
+  const t0 = performance.now();
+  const engine = await fastEngine(initNetwork(createRng(1), hidden), train, { batchSize, seed: 1 });
+  const setup = performance.now() - t0;
+  const steps = Math.ceil(train.count / batchSize);
+  const epochs: { ms: number; testAccuracy: number }[] = [];
+  for (let epoch = 0; epoch < 2; epoch++) {
+    const t = performance.now();
+    for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
+    const ms = performance.now() - t;
+    const predictions = await fastPredict(engine.network(), test);
+    let correct = 0;
+    for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
+    epochs.push({ ms, testAccuracy: correct / test.count });
+  }
+  const trained = engine.network();
+  engine.dispose!();
+  results.miniBatchEpoch = { hidden, batchSize, learningRate, steps, setupMs: setup, epochs };
+  log(`\nMini-batch training, 784 → ${hidden} → 10, batch ${batchSize}, η = ${learningRate}`);
+  log(`engine setup (sparse encoding, memory, worker): ${fmt(setup)} ms`);
+  epochs.forEach((e, i) =>
+    log(
+      `epoch ${i + 1}: ${fmt(e.ms)} ms (${steps} steps, ${
+        fmt(1000 * e.ms / steps)
+      } µs/step), test accuracy ${(100 * e.testAccuracy).toFixed(2)} %`,
+    )
+  );
+
+  // ---- evaluating the 10,000 test digits
+  const evalTimes: number[] = [];
+  for (let i = 0; i < (QUICK ? 3 : 10); i++) {
+    const t = performance.now();
+    await fastPredict(trained, test);
+    evalTimes.push(performance.now() - t);
+  }
+  const small = initNetwork(createRng(1), 10);
+  const smallTimes: number[] = [];
+  for (let i = 0; i < (QUICK ? 3 : 10); i++) {
+    const t = performance.now();
+    await fastPredict(small, test);
+    smallTimes.push(performance.now() - t);
+  }
+  const t1 = performance.now();
+  predict(small, toMatrix(test));
+  const referenceEval = performance.now() - t1;
+  results.evaluation = {
+    fastPredict128: stats(evalTimes),
+    fastPredict10: stats(smallTimes),
+    referencePredict10Ms: referenceEval,
+  };
+  const e128 = stats(evalTimes), e10 = stats(smallTimes);
+  log(`\nEvaluating the 10,000 test digits (ms)`);
+  log(
+    `fastPredict, hidden 128: median ${fmt(e128.median)}, min ${fmt(e128.min)}, max ${
+      fmt(e128.max)
+    }`,
+  );
+  log(
+    `fastPredict, hidden 10:  median ${fmt(e10.median)}, min ${fmt(e10.min)}, max ${fmt(e10.max)}`,
+  );
+  log(`evaluate.ts predict (reference), hidden 10, once: ${fmt(referenceEval)}`);
+}
+
+await numpy?.close();
+const load = results.idxLoad as { train: Stats; test: Stats };
+log(
+  `\nIDX load (median of 3): train ${fmt(load.train.median)} ms, test ${fmt(load.test.median)} ms`,
+);
+if (JSON_OUTPUT) console.log(JSON.stringify(results, null, 2));
