@@ -129,6 +129,40 @@ function scatter(dW_hT: usize, hp: i32, e: usize, n: i32, d: usize): void {
     (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+@inline function hmax(v: v128): f32 {
+  return Mathf.max(
+    Mathf.max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    Mathf.max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)),
+  );
+}
+
+// Lane masks and indices for the 10 outputs held in 3 vectors.
+const TWO_LANES: v128 = i32x4(-1, -1, 0, 0);
+const LANES_0: v128 = i32x4(0, 1, 2, 3);
+const LANES_4: v128 = i32x4(4, 5, 6, 7);
+const LANES_8: v128 = i32x4(8, 9, 10, 11);
+
+/**
+ * e^x for 4 lanes, x ≤ 0 here: x = n·ln2 + r, |r| ≤ ln2/2, e^r by Cephes' degree-7
+ * polynomial (≈ 1 ulp), 2^n by building the exponent bits. Clamped at −87.3, where e^x
+ * would leave the normal floats (it is then ~1e-38 instead of 0: no effect on the sums).
+ */
+@inline function expf4(x: v128): v128 {
+  x = f32x4.max(x, f32x4.splat(-87.33654));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
 /** Z_h = acc/255 + b_h in place, A_h = ReLU(Z_h); then Z_o = W_o·A_h + b_o. Returns argmax Z_o. */
 function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
   const b_h = params + (<usize>(INPUTS * hp) << 2);
@@ -192,30 +226,41 @@ export function accumulate(
     const predicted = outputLayer(params, hp, scratch);
     if (predicted == y) correct += 1;
 
-    // softmax with the max shift; loss = log Σe − (z_y − max), capped like the floored log
-    let max: f32 = -Infinity;
-    for (let k: i32 = 0; k < OUTPUTS; k++) max = Mathf.max(max, load<f32>(Z_o + (<usize>k << 2)));
-    const shifted_y = load<f32>(Z_o + (<usize>y << 2)) - max;
-    let sum: f32 = 0;
-    for (let k: i32 = 0; k < OUTPUTS; k++) {
-      const e = Mathf.exp(load<f32>(Z_o + (<usize>k << 2)) - max);
-      store<f32>(Z_o + (<usize>k << 2), e);
-      sum += e;
-    }
+    // softmax of the 10 outputs as 3 vectors (lanes 10, 11 masked out), with the max shift;
+    // loss = log Σe − (z_y − max), capped like the floored log of lib/loss.ts
+    const z0 = v128.load(Z_o), z1 = v128.load(Z_o, 16), z2 = v128.load(Z_o, 32);
+    const zmax = f32x4.max(f32x4.max(z0, z1), v128.bitselect(z2, z0, TWO_LANES));
+    const max = f32x4.splat(hmax(zmax));
+    const e0 = expf4(f32x4.sub(z0, max)), e1 = expf4(f32x4.sub(z1, max));
+    const e2 = v128.and(expf4(f32x4.sub(z2, max)), TWO_LANES);
+    const sum = hsum(f32x4.add(f32x4.add(e0, e1), e2));
+    const shifted_y = load<f32>(Z_o + (<usize>y << 2)) - f32x4.extract_lane(max, 0);
     loss += Math.min(<f64>(Mathf.log(sum) - shifted_y), LOSS_CAP);
 
-    // dZ_o = A_o − Y; dW_o += dZ_o·A_hᵀ; db_o += dZ_o; dA_h = W_oᵀ·dZ_o
-    const inv: f32 = <f32>1 / sum;
-    for (let i: usize = 0; i < bytes; i += 16) v128.store(dA_h + i, f32x4.splat(0));
-    for (let k: i32 = 0; k < OUTPUTS; k++) {
-      const dz = load<f32>(Z_o + (<usize>k << 2)) * inv - (k == y ? <f32>1 : <f32>0);
-      store<f32>(db_o + (<usize>k << 2), load<f32>(db_o + (<usize>k << 2)) + dz);
-      const d = f32x4.splat(dz);
-      const w = W_o + (<usize>(k * hp) << 2), g = dW_o + (<usize>(k * hp) << 2);
-      for (let i: usize = 0; i < bytes; i += 16) {
-        v128.store(g + i, f32x4.add(v128.load(g + i), f32x4.mul(d, v128.load(A_h + i))));
-        v128.store(dA_h + i, f32x4.add(v128.load(dA_h + i), f32x4.mul(d, v128.load(w + i))));
+    // dZ_o = A_o − Y (kept in Z_o); db_o += dZ_o
+    const inv = f32x4.splat(<f32>1 / sum), label = i32x4.splat(y), one = f32x4.splat(1);
+    const dz0 = f32x4.sub(f32x4.mul(e0, inv), v128.and(one, i32x4.eq(label, LANES_0)));
+    const dz1 = f32x4.sub(f32x4.mul(e1, inv), v128.and(one, i32x4.eq(label, LANES_4)));
+    const dz2 = f32x4.sub(f32x4.mul(e2, inv), v128.and(one, i32x4.eq(label, LANES_8)));
+    v128.store(Z_o, dz0);
+    v128.store(Z_o, dz1, 16);
+    v128.store(Z_o, dz2, 32);
+    v128.store(db_o, f32x4.add(v128.load(db_o), dz0));
+    v128.store(db_o, f32x4.add(v128.load(db_o, 16), dz1), 16);
+    v128.store(db_o, f32x4.add(v128.load(db_o, 32), dz2), 32);
+
+    // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time
+    const rowBytes = <usize>hp << 2;
+    for (let i: usize = 0; i < bytes; i += 16) {
+      const a = v128.load(A_h + i);
+      let dA = f32x4.splat(0);
+      for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
+        const d = v128.load32_splat(Z_o + (k << 2));
+        const g = dW_o + k * rowBytes + i;
+        v128.store(g, f32x4.relaxed_madd(d, a, v128.load(g)));
+        dA = f32x4.relaxed_madd(d, v128.load(W_o + k * rowBytes + i), dA);
       }
+      v128.store(dA_h + i, dA);
     }
     // dZ_h = dA_h ⊙ ReLU′(Z_h) (kept in dA_h); db_h += dZ_h
     const zero = f32x4.splat(0);
