@@ -18,5 +18,5 @@ export * from "./data/mnist.ts";
 export * from "./plot.ts";
 export * from "./images.ts";
 export * from "./charts.ts";
-export { parseJsonl } from "./cli/report.ts";
+export * from "./report.ts";
 export * from "./engine.ts";

@@ -18,7 +18,7 @@ import {
   printJson,
   text,
 } from "./common.ts";
-import { pngPathFor } from "./report.ts";
+import { pngPathFor } from "../report.ts";
 
 const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
 

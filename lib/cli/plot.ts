@@ -5,7 +5,7 @@
 import { learningCurves } from "../charts.ts";
 import { checkWritable, readInput } from "../files.ts";
 import { type Command, main, parseFlags, printJson, text } from "./common.ts";
-import { parseJsonl, pngPathFor } from "./report.ts";
+import { parseJsonl, pngPathFor } from "../report.ts";
 
 export const command: Command = {
   name: "plot",

@@ -24,7 +24,7 @@ import {
   text,
 } from "./common.ts";
 import { progress } from "./progress.ts";
-import { pngPathFor, toJsonl } from "./report.ts";
+import { pngPathFor, toJsonl } from "../report.ts";
 
 export const command: Command = {
   name: "tune",

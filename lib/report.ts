@@ -2,8 +2,8 @@
  * The sweep's JSONL report (the original hyper-tune.py's format): one
  * {"learning_rate", "iteration", "accuracy", "loss"} object per line.
  */
-import type { SweepRecord } from "../charts.ts";
-import { InputError } from "../errors.ts";
+import type { SweepRecord } from "./charts.ts";
+import { InputError } from "./errors.ts";
 
 export function toJsonl(records: readonly SweepRecord[]): string {
   return records.map((r) =>
