@@ -1,5 +1,6 @@
 /**
- * Training by full-batch gradient descent, one iteration at a time.
+ * Training by gradient descent, one iteration at a time: full batch by default, or
+ * mini-batches of a seeded per-epoch shuffle (batchSchedule).
  *
  * A `TrainingEngine` owns the parameters and the data and performs one iteration
  * (forward, backward, update). The reference engine below composes `forward`,
