@@ -24,16 +24,37 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   }
 }
 
-/** Reads a whole file; a missing or unreadable file is an InputError naming it. */
+/**
+ * Reads a whole file; a missing or unreadable file is an InputError naming it. The buffer
+ * is sized from the file's length first: Deno.readFile grows it chunk by chunk, which
+ * more than doubles the time to read the 47 MB training images.
+ */
 export async function readInput(path: string): Promise<Uint8Array> {
+  let file: Deno.FsFile | undefined;
   try {
-    return await Deno.readFile(path);
+    file = await Deno.open(path);
+    const info = await file.stat();
+    if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
+    const bytes = new Uint8Array(info.size);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = await file.read(bytes.subarray(offset));
+      if (n === null) break;
+      offset += n;
+    }
+    // A file that grew or shrank while being read: fall back to the plain read.
+    if (offset !== bytes.length || (await file.read(new Uint8Array(1))) !== null) {
+      return await Deno.readFile(path);
+    }
+    return bytes;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) throw new InputError(`${path}: file not found`);
     if (e instanceof Deno.errors.IsADirectory) {
       throw new InputError(`${path}: is a folder, expected a file`);
     }
     throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  } finally {
+    file?.close();
   }
 }
 
