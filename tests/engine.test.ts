@@ -21,7 +21,7 @@ import {
   type TrainingRecord,
 } from "../lib/mod.ts";
 import { fastEngine } from "../lib/fast/engine.ts";
-import { encodeSparse } from "../lib/fast/sparse.ts";
+import { countNonZeros, encodeColumns, encodeSparse } from "../lib/fast/sparse.ts";
 import { buildKernels, KERNELS_WASM } from "../tools/build-wasm.ts";
 
 const trainSet = await loadMnist("train");
@@ -123,6 +123,25 @@ Deno.test("the fast engine is deterministic: identical runs, with one or two thr
   assert.deepEqual(await runWith(1), a);
 });
 
+Deno.test("full batch: the column-wise backward pass equals the scattered one, with one or two threads", async () => {
+  const data = take(trainSet, 3001);
+  const net = initNetwork(createRng(13), 100); // hp 100: blocks of 491 samples, 3 per shard
+  const runWith = async (backward: "columns" | "scatter", threads: 1 | 2) => {
+    const e = await fastEngine(net, data, { threads, backward });
+    const records: TrainingRecord[] = [];
+    for (let i = 1; i <= 4; i++) records.push({ iteration: i, ...await e.iterate(0.5) });
+    const out = { records, network: e.network() };
+    e.dispose!();
+    return out;
+  };
+  const columns = await runWith("columns", 2);
+  assert.deepEqual(await runWith("columns", 1), columns);
+  // the same sums in another order: equal to float32 rounding, not bit for bit
+  const scatter = await runWith("scatter", 2);
+  assertClose(columns, scatter);
+  assert.notDeepEqual(columns.network.W_h.data, scatter.network.W_h.data);
+});
+
 Deno.test("dispose stops the worker and the engine", async () => {
   const e = await createEngine({
     engine: "fast",
@@ -156,19 +175,50 @@ Deno.test("batchSchedule: every epoch is a fresh permutation cut into batches; a
   assert.throws(() => batchSchedule(10, { batchSize: 0 }), /positive integer/);
 });
 
-Deno.test("the sparse encoding lists exactly the non-zero pixels of each image", () => {
+Deno.test("the sparse encoding lists exactly the non-zero pixels of each image, by rows and by columns", () => {
   const data = take(trainSet, 50);
   const rowBytes = 48;
-  const { entries, starts } = encodeSparse(data.images, data.count, rowBytes);
-  const values = new Float32Array(entries.buffer);
-  const rebuilt = new Uint8Array(data.count * IMAGE_SIZE);
-  for (let s = 0; s < data.count; s++) {
-    for (let k = starts[s]; k < starts[s + 1]; k++) {
-      assert.ok(values[2 * k + 1] > 0 && entries[2 * k] % rowBytes === 0);
-      rebuilt[s * IMAGE_SIZE + entries[2 * k] / rowBytes] = values[2 * k + 1];
+  // the same bytes at an offset of 1: not readable as 32-bit words
+  const unaligned = new Uint8Array(data.images.length + 1).fill(7).subarray(1);
+  unaligned.set(data.images);
+  for (const images of [data.images, unaligned]) {
+    const pixels = new Uint16Array(countNonZeros(images, data.count));
+    const rows = encodeSparse(images, data.count, rowBytes, undefined, pixels);
+    const { entries, starts } = rows;
+    assert.equal(starts[data.count], pixels.length);
+    const values = new Float32Array(entries.buffer);
+    const rebuilt = new Uint8Array(data.count * IMAGE_SIZE);
+    for (let s = 0; s < data.count; s++) {
+      for (let k = starts[s]; k < starts[s + 1]; k++) {
+        assert.ok(values[2 * k + 1] > 0 && entries[2 * k] === pixels[k] * rowBytes);
+        rebuilt[s * IMAGE_SIZE + pixels[k]] = values[2 * k + 1];
+      }
     }
+    assert.deepEqual(rebuilt, data.images);
+
+    const blocks = [0, 20, 25, 50];
+    const columns = new Uint32Array(entries.length);
+    const columnStarts = new Uint32Array(3 * IMAGE_SIZE + 1);
+    encodeColumns(rows, pixels, rowBytes, blocks, columns, columnStarts);
+    const byColumns = new Uint8Array(data.count * IMAGE_SIZE);
+    const columnValues = new Float32Array(columns.buffer);
+    for (let k = 0; k < 3; k++) {
+      for (let p = 0; p < IMAGE_SIZE; p++) {
+        let previous = -1;
+        for (
+          let q = columnStarts[k * IMAGE_SIZE + p];
+          q < columnStarts[k * IMAGE_SIZE + p + 1];
+          q++
+        ) {
+          const s = blocks[k] + columns[2 * q] / rowBytes;
+          assert.ok(s > previous && s < blocks[k + 1]);
+          previous = s;
+          byColumns[s * IMAGE_SIZE + p] = columnValues[2 * q + 1];
+        }
+      }
+    }
+    assert.deepEqual(byColumns, data.images);
   }
-  assert.deepEqual(rebuilt, data.images);
 });
 
 Deno.test("fastPredict equals evaluate.ts predict on the 10,000 test digits", async () => {

@@ -11,14 +11,15 @@ import type { Dataset } from "../data/dataset.ts";
 import { type Network, OUTPUTS } from "../network.ts";
 import { type BatchOptions, batchSchedule, type TrainingEngine } from "../train.ts";
 import { createMemory, instantiate } from "./kernels.ts";
-import { CONTROL_WORDS, layout, readNetwork, writeNetwork } from "./layout.ts";
-import { countNonZeros, encodeSparse } from "./sparse.ts";
+import { blockStarts, CONTROL_WORDS, layout, readNetwork, shards, writeNetwork } from "./layout.ts";
+import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
 import {
   CLOSED,
   DONE,
   FAILED,
   FROM,
   IDLE,
+  runShard,
   STATE,
   STOP,
   TO,
@@ -29,6 +30,11 @@ import {
 export interface FastEngineOptions extends BatchOptions {
   /** 1 runs both shards on the calling thread; default 2 when the machine has 2 cores. */
   threads?: 1 | 2;
+  /**
+   * How a full batch sums dW_h: "columns" (default) from a column-wise copy of the inputs,
+   * block by block; "scatter" sample by sample, as mini-batches always do.
+   */
+  backward?: "columns" | "scatter";
 }
 
 export async function fastEngine(
@@ -43,16 +49,30 @@ export async function fastEngine(
   }
   const count = data.count;
   const nonZeros = countNonZeros(data.images, count);
-  const L = layout(initial.W_h.rows, { count, nonZeros });
+  const full = (options.batchSize ?? count) >= count;
+  const columns = full && options.backward !== "scatter";
+  const L = layout(initial.W_h.rows, { count, nonZeros, columns });
   const memory = createMemory(L.bytes);
   const buffer = memory.buffer;
   const k = await instantiate(memory);
 
   writeNetwork(buffer, L, initial);
-  encodeSparse(data.images, count, 4 * L.hp, {
+  const pixels = columns ? new Uint16Array(nonZeros) : undefined;
+  const rows = encodeSparse(data.images, count, 4 * L.hp, {
     entries: new Uint32Array(buffer, L.entries, 2 * nonZeros),
     starts: new Uint32Array(buffer, L.starts, count + 1),
-  });
+  }, pixels);
+  if (pixels) {
+    const starts = blockStarts(count, L.block);
+    encodeColumns(
+      rows,
+      pixels,
+      4 * L.hp,
+      starts,
+      new Uint32Array(buffer, L.columns, 2 * nonZeros),
+      new Uint32Array(buffer, L.columnStarts, (starts.length - 1) * 784 + 1),
+    );
+  }
   new Uint8Array(buffer, L.labels, count).set(data.labels.subarray(0, count));
   const schedule = batchSchedule(count, options, new Uint32Array(buffer, L.order, count));
   const stats = L.stats.map((at) => new Float64Array(buffer, at, 2));
@@ -62,20 +82,7 @@ export async function fastEngine(
   let worker: Worker | undefined;
   let disposed = false;
 
-  const accumulate = (shard: number, from: number, to: number) =>
-    k.accumulate(
-      L.hp,
-      L.params,
-      L.grads[shard],
-      L.scratch[shard],
-      L.stats[shard],
-      L.entries,
-      L.starts,
-      L.labels,
-      L.order,
-      from,
-      to,
-    );
+  const accumulate = (shard: number, from: number, to: number) => runShard(k, L, shard, from, to);
 
   async function startWorker(): Promise<void> {
     worker?.terminate();
@@ -124,7 +131,8 @@ export async function fastEngine(
       if (disposed) throw new Error("this fast engine has been disposed");
       const { from, to } = schedule.next();
       const m = to - from;
-      await runShards(from, from + (m >> 1), to);
+      const [[, mid]] = shards(from, to);
+      await runShards(from, mid, to);
       const loss = (stats[0][0] + stats[1][0]) / m;
       const accuracy = (stats[0][1] + stats[1][1]) / m;
       stats[0].fill(0);

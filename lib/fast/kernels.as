@@ -24,47 +24,99 @@ const LOSS_CAP: f64 = 744.4400719213812;
 // N ≤ 4 vectors (16 hidden units) at a time, kept in registers; `@inline` with a constant N
 // lets the optimiser drop the unused lanes.
 
-@inline function gatherN(W: usize, e: usize, n: i32, out: usize, N: i32): void {
+@inline function gatherN(W: usize, e: usize, n: i32, out: usize, N: i32, ADD: bool): void {
+  // Four entries per step into four independent sums (two when N = 4, for want of registers).
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0);
   const end = e + (<usize>n << 3);
-  const end2 = e + (<usize>(n & ~1) << 3);
-  for (; e < end2; e += 16) {
-    const row = W + <usize>load<u32>(e);
-    const x = v128.load32_splat(e, 4);
-    const qow = W + <usize>load<u32>(e, 8);
-    const y = v128.load32_splat(e, 12);
-    a0 = f32x4.relaxed_madd(v128.load(row), x, a0);
-    b0 = f32x4.relaxed_madd(v128.load(qow), y, b0);
-    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(row, 16), x, a1);
-    if (N > 1) b1 = f32x4.relaxed_madd(v128.load(qow, 16), y, b1);
-    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(row, 32), x, a2);
-    if (N > 2) b2 = f32x4.relaxed_madd(v128.load(qow, 32), y, b2);
-    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(row, 48), x, a3);
-    if (N > 3) b3 = f32x4.relaxed_madd(v128.load(qow, 48), y, b3);
+  const end4 = e + (<usize>(n & ~3) << 3);
+  for (; e < end4; e += 32) {
+    const r = W + <usize>load<u32>(e), x = v128.load32_splat(e, 4);
+    const q = W + <usize>load<u32>(e, 8), y = v128.load32_splat(e, 12);
+    const t = W + <usize>load<u32>(e, 16), z = v128.load32_splat(e, 20);
+    const u = W + <usize>load<u32>(e, 24), w = v128.load32_splat(e, 28);
+    a0 = f32x4.relaxed_madd(v128.load(r), x, a0);
+    b0 = f32x4.relaxed_madd(v128.load(q), y, b0);
+    if (N > 3) {
+      a0 = f32x4.relaxed_madd(v128.load(t), z, a0);
+      b0 = f32x4.relaxed_madd(v128.load(u), w, b0);
+    } else {
+      c0 = f32x4.relaxed_madd(v128.load(t), z, c0);
+      d0 = f32x4.relaxed_madd(v128.load(u), w, d0);
+    }
+    if (N > 1) {
+      a1 = f32x4.relaxed_madd(v128.load(r, 16), x, a1);
+      b1 = f32x4.relaxed_madd(v128.load(q, 16), y, b1);
+      if (N > 3) {
+        a1 = f32x4.relaxed_madd(v128.load(t, 16), z, a1);
+        b1 = f32x4.relaxed_madd(v128.load(u, 16), w, b1);
+      } else {
+        c1 = f32x4.relaxed_madd(v128.load(t, 16), z, c1);
+        d1 = f32x4.relaxed_madd(v128.load(u, 16), w, d1);
+      }
+    }
+    if (N > 2) {
+      a2 = f32x4.relaxed_madd(v128.load(r, 32), x, a2);
+      b2 = f32x4.relaxed_madd(v128.load(q, 32), y, b2);
+      if (N > 3) {
+        a2 = f32x4.relaxed_madd(v128.load(t, 32), z, a2);
+        b2 = f32x4.relaxed_madd(v128.load(u, 32), w, b2);
+      } else {
+        c2 = f32x4.relaxed_madd(v128.load(t, 32), z, c2);
+        d2 = f32x4.relaxed_madd(v128.load(u, 32), w, d2);
+      }
+    }
+    if (N > 3) {
+      a3 = f32x4.relaxed_madd(v128.load(r, 48), x, a3);
+      b3 = f32x4.relaxed_madd(v128.load(q, 48), y, b3);
+      a3 = f32x4.relaxed_madd(v128.load(t, 48), z, a3);
+      b3 = f32x4.relaxed_madd(v128.load(u, 48), w, b3);
+    }
   }
-  if (e < end) {
-    const row = W + <usize>load<u32>(e);
-    const x = v128.load32_splat(e, 4);
-    a0 = f32x4.relaxed_madd(v128.load(row), x, a0);
-    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(row, 16), x, a1);
-    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(row, 32), x, a2);
-    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(row, 48), x, a3);
+  for (; e < end; e += 8) {
+    const r = W + <usize>load<u32>(e), x = v128.load32_splat(e, 4);
+    a0 = f32x4.relaxed_madd(v128.load(r), x, a0);
+    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(r, 16), x, a1);
+    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(r, 32), x, a2);
+    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(r, 48), x, a3);
   }
-  v128.store(out, f32x4.add(a0, b0));
-  if (N > 1) v128.store(out, f32x4.add(a1, b1), 16);
-  if (N > 2) v128.store(out, f32x4.add(a2, b2), 32);
-  if (N > 3) v128.store(out, f32x4.add(a3, b3), 48);
+  a0 = f32x4.add(f32x4.add(a0, b0), f32x4.add(c0, d0));
+  if (N > 1) a1 = f32x4.add(f32x4.add(a1, b1), f32x4.add(c1, d1));
+  if (N > 2) a2 = f32x4.add(f32x4.add(a2, b2), f32x4.add(c2, d2));
+  if (N > 3) a3 = f32x4.add(a3, b3);
+  if (ADD) {
+    a0 = f32x4.add(v128.load(out), a0);
+    if (N > 1) a1 = f32x4.add(v128.load(out, 16), a1);
+    if (N > 2) a2 = f32x4.add(v128.load(out, 32), a2);
+    if (N > 3) a3 = f32x4.add(v128.load(out, 48), a3);
+  }
+  v128.store(out, a0);
+  if (N > 1) v128.store(out, a1, 16);
+  if (N > 2) v128.store(out, a2, 32);
+  if (N > 3) v128.store(out, a3, 48);
 }
 
 function gather(W_hT: usize, hp: i32, e: usize, n: i32, out: usize): void {
   let c: usize = 0;
   const bytes = <usize>hp << 2;
-  for (; c + 64 <= bytes; c += 64) gatherN(W_hT + c, e, n, out + c, 4);
+  for (; c + 64 <= bytes; c += 64) gatherN(W_hT + c, e, n, out + c, 4, false);
   const rest = bytes - c;
-  if (rest == 48) gatherN(W_hT + c, e, n, out + c, 3);
-  else if (rest == 32) gatherN(W_hT + c, e, n, out + c, 2);
-  else if (rest == 16) gatherN(W_hT + c, e, n, out + c, 1);
+  if (rest == 48) gatherN(W_hT + c, e, n, out + c, 3, false);
+  else if (rest == 32) gatherN(W_hT + c, e, n, out + c, 2, false);
+  else if (rest == 16) gatherN(W_hT + c, e, n, out + c, 1, false);
+}
+
+/** out += Σ rows·values: the same sum, added to what `out` holds. */
+function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
+  let c: usize = 0;
+  const bytes = <usize>hp << 2;
+  for (; c + 64 <= bytes; c += 64) gatherN(W + c, e, n, out + c, 4, true);
+  const rest = bytes - c;
+  if (rest == 48) gatherN(W + c, e, n, out + c, 3, true);
+  else if (rest == 32) gatherN(W + c, e, n, out + c, 2, true);
+  else if (rest == 16) gatherN(W + c, e, n, out + c, 1, true);
 }
 
 @inline function scatterN(dW: usize, e: usize, n: i32, d: usize, N: i32): void {
@@ -192,9 +244,82 @@ function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
   return best;
 }
 
+// The loss sum and correct count of the samples processed since the last flush (per thread:
+// each thread has its own instance, hence its own globals).
+let loss: f64 = 0, correct: f64 = 0;
+
+/**
+ * The forward and backward pass of one sample (its entries e[0..n), label y), except dW_h:
+ * adds to db_h, dW_o, db_o, loss and correct, and leaves dZ_h (hp floats) at `dZ`.
+ */
+function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usize, n: i32, y: i32, dZ: usize): void {
+  const W_o = params + (<usize>(INPUTS * hp + hp) << 2);
+  const db_h = grads + (<usize>(INPUTS * hp) << 2);
+  const dW_o = db_h + (<usize>hp << 2), db_o = dW_o + (<usize>(OUTPUTS * hp) << 2);
+  const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
+  const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
+  const bytes = <usize>hp << 2;
+  gather(params, hp, e, n, Z_h);
+  const predicted = outputLayer(params, hp, scratch);
+  if (predicted == y) correct += 1;
+
+  // softmax of the 10 outputs as 3 vectors (lanes 10, 11 masked out), with the max shift;
+  // loss = log Σe − (z_y − max), capped like the floored log of lib/loss.ts
+  const z0 = v128.load(Z_o), z1 = v128.load(Z_o, 16), z2 = v128.load(Z_o, 32);
+  const zmax = f32x4.max(f32x4.max(z0, z1), v128.bitselect(z2, z0, TWO_LANES));
+  const max = f32x4.splat(hmax(zmax));
+  const e0 = expf4(f32x4.sub(z0, max)), e1 = expf4(f32x4.sub(z1, max));
+  const e2 = v128.and(expf4(f32x4.sub(z2, max)), TWO_LANES);
+  const sum = hsum(f32x4.add(f32x4.add(e0, e1), e2));
+  const shifted_y = load<f32>(Z_o + (<usize>y << 2)) - f32x4.extract_lane(max, 0);
+  loss += Math.min(<f64>(Mathf.log(sum) - shifted_y), LOSS_CAP);
+
+  // dZ_o = A_o − Y (kept in Z_o); db_o += dZ_o
+  const inv = f32x4.splat(<f32>1 / sum), label = i32x4.splat(y), one = f32x4.splat(1);
+  const dz0 = f32x4.sub(f32x4.mul(e0, inv), v128.and(one, i32x4.eq(label, LANES_0)));
+  const dz1 = f32x4.sub(f32x4.mul(e1, inv), v128.and(one, i32x4.eq(label, LANES_4)));
+  const dz2 = f32x4.sub(f32x4.mul(e2, inv), v128.and(one, i32x4.eq(label, LANES_8)));
+  v128.store(Z_o, dz0);
+  v128.store(Z_o, dz1, 16);
+  v128.store(Z_o, dz2, 32);
+  v128.store(db_o, f32x4.add(v128.load(db_o), dz0));
+  v128.store(db_o, f32x4.add(v128.load(db_o, 16), dz1), 16);
+  v128.store(db_o, f32x4.add(v128.load(db_o, 32), dz2), 32);
+
+  // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time
+  const rowBytes = <usize>hp << 2;
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const a = v128.load(A_h + i);
+    let dA = f32x4.splat(0);
+    for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
+      const d = v128.load32_splat(Z_o + (k << 2));
+      const g = dW_o + k * rowBytes + i;
+      v128.store(g, f32x4.relaxed_madd(d, a, v128.load(g)));
+      dA = f32x4.relaxed_madd(d, v128.load(W_o + k * rowBytes + i), dA);
+    }
+    v128.store(dA_h + i, dA);
+  }
+  // dZ_h = dA_h ⊙ ReLU′(Z_h), into dZ; db_h += dZ_h
+  const zero = f32x4.splat(0);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const dz = v128.and(v128.load(dA_h + i), f32x4.gt(v128.load(Z_h + i), zero));
+    v128.store(dZ + i, dz);
+    v128.store(db_h + i, f32x4.add(v128.load(db_h + i), dz));
+  }
+}
+
+/** Adds the loss sum and correct count to `stats` (f64, f64) and clears them. */
+function flush(stats: usize): void {
+  store<f64>(stats, load<f64>(stats) + loss);
+  store<f64>(stats, load<f64>(stats, 8) + correct, 8);
+  loss = 0;
+  correct = 0;
+}
+
 /**
  * The forward and backward pass of samples order[from..to), accumulated into `grads`
  * (same layout as params, dW_h still times 255) and `stats` (f64 loss sum, f64 correct count).
+ * Each sample's dW_h is scattered into the pixels' rows right away (any order of samples).
  */
 export function accumulate(
   hp: i32,
@@ -209,71 +334,57 @@ export function accumulate(
   from: i32,
   to: i32,
 ): void {
-  const W_o = params + (<usize>(INPUTS * hp + hp) << 2);
-  const dW_h = grads, db_h = grads + (<usize>(INPUTS * hp) << 2);
-  const dW_o = db_h + (<usize>hp << 2), db_o = dW_o + (<usize>(OUTPUTS * hp) << 2);
-  const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
-  const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
-  const bytes = <usize>hp << 2;
-  let loss: f64 = 0, correct: f64 = 0;
+  const dZ_h = scratch + (<usize>hp << 2);
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
     const e = entries + (<usize>start << 3);
-    const y = <i32>load<u8>(labels + s);
-
-    gather(params, hp, e, n, Z_h);
-    const predicted = outputLayer(params, hp, scratch);
-    if (predicted == y) correct += 1;
-
-    // softmax of the 10 outputs as 3 vectors (lanes 10, 11 masked out), with the max shift;
-    // loss = log Σe − (z_y − max), capped like the floored log of lib/loss.ts
-    const z0 = v128.load(Z_o), z1 = v128.load(Z_o, 16), z2 = v128.load(Z_o, 32);
-    const zmax = f32x4.max(f32x4.max(z0, z1), v128.bitselect(z2, z0, TWO_LANES));
-    const max = f32x4.splat(hmax(zmax));
-    const e0 = expf4(f32x4.sub(z0, max)), e1 = expf4(f32x4.sub(z1, max));
-    const e2 = v128.and(expf4(f32x4.sub(z2, max)), TWO_LANES);
-    const sum = hsum(f32x4.add(f32x4.add(e0, e1), e2));
-    const shifted_y = load<f32>(Z_o + (<usize>y << 2)) - f32x4.extract_lane(max, 0);
-    loss += Math.min(<f64>(Mathf.log(sum) - shifted_y), LOSS_CAP);
-
-    // dZ_o = A_o − Y (kept in Z_o); db_o += dZ_o
-    const inv = f32x4.splat(<f32>1 / sum), label = i32x4.splat(y), one = f32x4.splat(1);
-    const dz0 = f32x4.sub(f32x4.mul(e0, inv), v128.and(one, i32x4.eq(label, LANES_0)));
-    const dz1 = f32x4.sub(f32x4.mul(e1, inv), v128.and(one, i32x4.eq(label, LANES_4)));
-    const dz2 = f32x4.sub(f32x4.mul(e2, inv), v128.and(one, i32x4.eq(label, LANES_8)));
-    v128.store(Z_o, dz0);
-    v128.store(Z_o, dz1, 16);
-    v128.store(Z_o, dz2, 32);
-    v128.store(db_o, f32x4.add(v128.load(db_o), dz0));
-    v128.store(db_o, f32x4.add(v128.load(db_o, 16), dz1), 16);
-    v128.store(db_o, f32x4.add(v128.load(db_o, 32), dz2), 32);
-
-    // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time
-    const rowBytes = <usize>hp << 2;
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const a = v128.load(A_h + i);
-      let dA = f32x4.splat(0);
-      for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
-        const d = v128.load32_splat(Z_o + (k << 2));
-        const g = dW_o + k * rowBytes + i;
-        v128.store(g, f32x4.relaxed_madd(d, a, v128.load(g)));
-        dA = f32x4.relaxed_madd(d, v128.load(W_o + k * rowBytes + i), dA);
-      }
-      v128.store(dA_h + i, dA);
-    }
-    // dZ_h = dA_h ⊙ ReLU′(Z_h) (kept in dA_h); db_h += dZ_h
-    const zero = f32x4.splat(0);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const dz = v128.and(v128.load(dA_h + i), f32x4.gt(v128.load(Z_h + i), zero));
-      v128.store(dA_h + i, dz);
-      v128.store(db_h + i, f32x4.add(v128.load(db_h + i), dz));
-    }
+    sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + s), dZ_h);
     // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
-    scatter(dW_h, hp, e, n, dA_h);
+    scatter(grads, hp, e, n, dZ_h);
   }
-  store<f64>(stats, load<f64>(stats) + loss);
-  store<f64>(stats, load<f64>(stats, 8) + correct, 8);
+  flush(stats);
+}
+
+/**
+ * The same for samples from..to in their own order, cut into blocks of `block` samples:
+ * each block's dZ_h rows are kept at `dZ` (block × hp floats), then
+ * dW_hT[p] += Σ x_p·dZ_h[sample] pixel by pixel from the block's columns (the samples where
+ * pixel p is non-zero, entries as (dZ row offset, byte)): loads only, the row sum in registers.
+ * Block k's column p is columns[columnStarts[784k + p] .. columnStarts[784k + p + 1]).
+ */
+export function accumulateBlocked(
+  hp: i32,
+  params: usize,
+  grads: usize,
+  scratch: usize,
+  stats: usize,
+  entries: usize,
+  starts: usize,
+  labels: usize,
+  from: i32,
+  to: i32,
+  block: i32,
+  columns: usize,
+  columnStarts: usize,
+  dZ: usize,
+): void {
+  const rowBytes = <usize>hp << 2;
+  for (let b0 = from; b0 < to; b0 += block) {
+    const b1 = min(b0 + block, to);
+    for (let s = b0; s < b1; s++) {
+      const at = starts + (<usize>s << 2);
+      const start = load<u32>(at), n = <i32>(load<u32>(at, 4) - start);
+      const e = entries + (<usize>start << 3);
+      sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + <usize>s), dZ + <usize>(s - b0) * rowBytes);
+    }
+    for (let p: usize = 0; p < <usize>INPUTS; p++) {
+      const c0 = load<u32>(columnStarts + (p << 2)), n = <i32>(load<u32>(columnStarts + (p << 2), 4) - c0);
+      if (n > 0) gatherAdd(dZ, hp, columns + (<usize>c0 << 3), n, grads + p * rowBytes);
+    }
+    columnStarts += <usize>INPUTS << 2;
+  }
+  flush(stats);
 }
 
 /** θ ← θ − scale·(g0 + g1), then g0 = g1 = 0; n floats, n a multiple of 4. Fixed order: deterministic. */

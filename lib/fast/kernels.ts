@@ -18,6 +18,23 @@ export interface Kernels {
     from: number,
     to: number,
   ): void;
+  /** The same for samples from..to (no order), dW_h summed column by column per block. */
+  accumulateBlocked(
+    hp: number,
+    params: number,
+    grads: number,
+    scratch: number,
+    stats: number,
+    entries: number,
+    starts: number,
+    labels: number,
+    from: number,
+    to: number,
+    block: number,
+    columns: number,
+    columnStarts: number,
+    dZ: number,
+  ): void;
   /** θ ← θ − scale·(g0 + g1); g0 = g1 = 0. */
   descend(theta: number, g0: number, g1: number, n: number, scale: number): void;
   /** The predicted digit of each of `count` dense images. */

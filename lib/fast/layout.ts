@@ -36,6 +36,16 @@ export interface Layout {
   starts: number;
   labels: number;
   order: number;
+  /**
+   * Full batch only (else 0): samples per block of the column-wise backward pass
+   * (kernels.as accumulateBlocked), the block each shard starts at, the blocks' column
+   * entries and starts, and one block of dZ_h rows per shard.
+   */
+  block: number;
+  firstBlock: number[];
+  columns: number;
+  columnStarts: number;
+  dZ: number[];
   /** Dense images (count × 784 bytes), for prediction. */
   images: number;
   predictions: number;
@@ -46,12 +56,40 @@ export function paddedHidden(hidden: number): number {
   return Math.ceil(hidden / 4) * 4;
 }
 
-/** Lays out a memory for `count` samples with `nonZeros` non-zero pixels in all (training), or `dense` images. */
+/** Bytes of dZ_h rows per block: they stay in the core's L2 cache while the block's columns are summed. */
+const BLOCK_BYTES = 192 * 1024;
+
+/** The two shards of samples from..to, as the engine cuts every batch. */
+export function shards(from: number, to: number): [number, number][] {
+  const mid = from + ((to - from) >> 1);
+  return [[from, mid], [mid, to]];
+}
+
+/** Where each block of the full batch 0..count begins (shard by shard), then `count`. */
+export function blockStarts(count: number, block: number): number[] {
+  const starts: number[] = [];
+  for (const [from, to] of shards(0, count)) for (let s = from; s < to; s += block) starts.push(s);
+  starts.push(count);
+  return starts;
+}
+
+/**
+ * Lays out a memory for `count` samples with `nonZeros` non-zero pixels in all (training),
+ * with the column-wise copy too when `columns` (full-batch training), or `dense` images.
+ */
 export function layout(
   hidden: number,
-  { count, nonZeros = 0, dense = false }: { count: number; nonZeros?: number; dense?: boolean },
+  { count, nonZeros = 0, dense = false, columns = false }: {
+    count: number;
+    nonZeros?: number;
+    dense?: boolean;
+    columns?: boolean;
+  },
 ): Layout {
   const hp = paddedHidden(hidden);
+  const block = columns ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
+  const blocks = columns ? blockStarts(count, block).length - 1 : 0;
+  const firstBlock = columns ? [0, Math.ceil(shards(0, count)[0][1] / block)] : [0, 0];
   const weightFloats = INPUTS * hp;
   const paramFloats = weightFloats + hp + OUTPUTS * hp + 16;
   let at = STATIC_BYTES;
@@ -70,6 +108,9 @@ export function layout(
   const starts = take(4 * (count + 1));
   const labels = take(count);
   const order = take(4 * count);
+  const columnEntries = take(columns ? 8 * nonZeros : 0);
+  const columnStarts = take(columns ? 4 * (blocks * INPUTS + 1) : 0);
+  const dZ = Array.from({ length: SHARDS }, () => take(4 * hp * block));
   const images = take(dense ? count * INPUTS : 0);
   const predictions = take(dense ? count : 0);
   return {
@@ -86,6 +127,11 @@ export function layout(
     starts,
     labels,
     order,
+    block,
+    firstBlock,
+    columns: columnEntries,
+    columnStarts,
+    dZ,
     images,
     predictions,
     bytes: at,

@@ -14,22 +14,43 @@ export interface SparseImages {
   starts: Uint32Array;
 }
 
+/** The images as 32-bit words when they are aligned for it: 4 pixels tested at once. */
+function words(images: Uint8Array, count: number): Uint32Array | undefined {
+  return images.byteOffset % 4 === 0
+    ? new Uint32Array(images.buffer, images.byteOffset, (count * IMAGE_SIZE) >> 2)
+    : undefined;
+}
+
 /** How many pixels of the first `count` images are non-zero. */
 export function countNonZeros(images: Uint8Array, count: number): number {
   let n = 0;
-  for (let i = 0; i < count * IMAGE_SIZE; i++) if (images[i] !== 0) n++;
+  const w = words(images, count);
+  if (!w) {
+    for (let i = 0; i < count * IMAGE_SIZE; i++) if (images[i] !== 0) n++;
+    return n;
+  }
+  // 784 = 4 × 196: every image is a whole number of words
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i];
+    if (v !== 0) {
+      n += +((v & 0xff) !== 0) + +((v & 0xff00) !== 0) + +((v & 0xff0000) !== 0) +
+        +(v >>> 24 !== 0);
+    }
+  }
   return n;
 }
 
 /**
  * Encodes `count` images of 784 bytes for rows of `rowBytes` bytes. `into` may supply the
- * arrays (2 × countNonZeros and count + 1 long) so that they live in the engine's memory.
+ * arrays (2 × countNonZeros and count + 1 long) so that they live in the engine's memory;
+ * `pixels`, if given (countNonZeros long), receives each entry's pixel index.
  */
 export function encodeSparse(
   images: Uint8Array,
   count: number,
   rowBytes: number,
   into?: SparseImages,
+  pixels?: Uint16Array,
 ): SparseImages {
   const out = into ?? {
     entries: new Uint32Array(2 * countNonZeros(images, count)),
@@ -37,19 +58,64 @@ export function encodeSparse(
   };
   const { entries, starts } = out;
   const values = new Float32Array(entries.buffer, entries.byteOffset, entries.length);
+  const w = words(images, count);
   let n = 0;
   for (let s = 0; s < count; s++) {
     starts[s] = n;
     const offset = s * IMAGE_SIZE;
-    for (let p = 0; p < IMAGE_SIZE; p++) {
-      const v = images[offset + p];
-      if (v !== 0) {
-        entries[2 * n] = p * rowBytes;
-        values[2 * n + 1] = v;
-        n++;
+    for (let p = 0; p < IMAGE_SIZE; p += 4) {
+      // skip 4 zero pixels at once when the bytes can be read as words
+      if (w && w[(offset + p) >> 2] === 0) continue;
+      for (let q = p; q < p + 4; q++) {
+        const v = images[offset + q];
+        if (v !== 0) {
+          entries[2 * n] = q * rowBytes;
+          values[2 * n + 1] = v;
+          if (pixels) pixels[n] = q;
+          n++;
+        }
       }
     }
   }
   starts[count] = n;
   return out;
+}
+
+/**
+ * The same entries, column by column within blocks of samples: for block k (samples
+ * blockStarts[k] .. blockStarts[k + 1] − 1) and pixel p, the samples where p is non-zero,
+ * in sample order, as [offset of the sample's row in the block (u32), byte value (f32 bits)].
+ * Block k's column p is columns[columnStarts[784k + p] .. columnStarts[784k + p + 1]).
+ * `pixels` holds each row entry's pixel index (encodeSparse).
+ */
+export function encodeColumns(
+  rows: SparseImages,
+  pixels: Uint16Array,
+  rowBytes: number,
+  blockStarts: number[],
+  columns: Uint32Array,
+  columnStarts: Uint32Array,
+): void {
+  const { entries, starts } = rows;
+  const next = new Uint32Array(IMAGE_SIZE);
+  let n = 0;
+  for (let k = 0; k + 1 < blockStarts.length; k++) {
+    const b0 = blockStarts[k], b1 = blockStarts[k + 1];
+    next.fill(0);
+    for (let i = starts[b0]; i < starts[b1]; i++) next[pixels[i]]++;
+    for (let p = 0; p < IMAGE_SIZE; p++) {
+      const c = next[p];
+      columnStarts[k * IMAGE_SIZE + p] = next[p] = n;
+      n += c;
+    }
+    for (let s = b0; s < b1; s++) {
+      const offset = (s - b0) * rowBytes;
+      for (let i = starts[s]; i < starts[s + 1]; i++) {
+        const q = next[pixels[i]]++;
+        columns[2 * q] = offset;
+        columns[2 * q + 1] = entries[2 * i + 1];
+      }
+    }
+  }
+  columnStarts[(blockStarts.length - 1) * IMAGE_SIZE] = n;
 }

@@ -5,7 +5,8 @@
  * DONE. After IDLE_MS without work it closes itself, so a forgotten engine cannot keep
  * the process alive; the engine starts a new worker when it needs one again.
  */
-import { instantiate } from "./kernels.ts";
+import { INPUTS } from "../network.ts";
+import { instantiate, type Kernels } from "./kernels.ts";
 import type { Layout } from "./layout.ts";
 
 export const STATE = 0, FROM = 1, TO = 2;
@@ -16,6 +17,45 @@ export interface WorkerInit {
   memory: WebAssembly.Memory;
   layout: Layout;
   shard: number;
+}
+
+/**
+ * One shard's forward and backward pass into its own accumulators: column-wise per block
+ * when the layout has the full batch's columns, else sample by sample over order[from..to).
+ */
+export function runShard(k: Kernels, L: Layout, shard: number, from: number, to: number): void {
+  if (L.block > 0) {
+    k.accumulateBlocked(
+      L.hp,
+      L.params,
+      L.grads[shard],
+      L.scratch[shard],
+      L.stats[shard],
+      L.entries,
+      L.starts,
+      L.labels,
+      from,
+      to,
+      L.block,
+      L.columns,
+      L.columnStarts + 4 * INPUTS * L.firstBlock[shard],
+      L.dZ[shard],
+    );
+  } else {
+    k.accumulate(
+      L.hp,
+      L.params,
+      L.grads[shard],
+      L.scratch[shard],
+      L.stats[shard],
+      L.entries,
+      L.starts,
+      L.labels,
+      L.order,
+      from,
+      to,
+    );
+  }
 }
 
 /** The loop itself: returns when stopped or idle for IDLE_MS. */
@@ -50,20 +90,7 @@ if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.Wor
     const k = await instantiate(memory);
     const control = new Int32Array(memory.buffer, L.control, 16);
     scope.postMessage("ready");
-    serve((from, to) =>
-      k.accumulate(
-        L.hp,
-        L.params,
-        L.grads[shard],
-        L.scratch[shard],
-        L.stats[shard],
-        L.entries,
-        L.starts,
-        L.labels,
-        L.order,
-        from,
-        to,
-      ), control);
+    serve((from, to) => runShard(k, L, shard, from, to), control);
     scope.close();
   };
 }
