@@ -24,6 +24,11 @@ export interface TrainingEngine {
   iterate(learningRate: number): Promise<IterationMetrics> | IterationMetrics;
   /** A copy of the current parameters. */
   network(): Network;
+  /**
+   * Starts over from `network` (same shape; copied), as a fresh engine on the same data
+   * and options would, keeping what the engine prepared (encoded data, workers).
+   */
+  reset?(network: Network): void;
   /** Releases workers or memory, if any. */
   dispose?(): void;
 }
@@ -108,8 +113,8 @@ export function referenceEngine(
   labels: ArrayLike<number>,
   options: BatchOptions = {},
 ): TrainingEngine {
-  const net = cloneNetwork(initial);
-  const schedule = batchSchedule(X.cols, options);
+  let net = cloneNetwork(initial);
+  let schedule = batchSchedule(X.cols, options);
   const fullBatch = (options.batchSize ?? X.cols) >= X.cols;
   const Y = fullBatch ? oneHot(labels, net.W_o.rows) : undefined;
   return {
@@ -127,7 +132,23 @@ export function referenceEngine(
       return { loss, accuracy };
     },
     network: () => cloneNetwork(net),
+    reset(network) {
+      assertSameShape(network, net);
+      net = cloneNetwork(network);
+      schedule = batchSchedule(X.cols, options);
+    },
   };
+}
+
+/** Throws unless `network` has the shapes of `like` (what reset() can take). */
+export function assertSameShape(network: Network, like: Network): void {
+  const shape = (n: Network) =>
+    `W_h (${n.W_h.rows}, ${n.W_h.cols}), W_o (${n.W_o.rows}, ${n.W_o.cols})`;
+  if (shape(network) !== shape(like)) {
+    throw new RangeError(
+      `reset takes a network of the engine's shape ${shape(like)}, got ${shape(network)}`,
+    );
+  }
 }
 
 /**

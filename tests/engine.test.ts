@@ -44,12 +44,17 @@ interface Run {
 async function run(
   engine: EngineName,
   data: Dataset,
-  { hidden = 10, iterations = 5, learningRate = 0.5, batchSize = undefined as number | undefined } =
-    {},
+  {
+    hidden = 10,
+    iterations = 5,
+    learningRate = 0.5,
+    batchSize = undefined as number | undefined,
+    network = undefined as Network | undefined,
+  } = {},
 ): Promise<Run> {
   const e = await createEngine({
     engine,
-    network: initNetwork(createRng(7), hidden),
+    network: network ?? initNetwork(createRng(7), hidden),
     data,
     batchSize,
     seed: 3,
@@ -141,6 +146,29 @@ Deno.test("full batch: the column-wise backward pass equals the scattered one, w
   assertClose(columns, scatter);
   assert.notDeepEqual(columns.network.W_h.data, scatter.network.W_h.data);
 });
+
+for (const engine of ["fast", "reference"] as const) {
+  for (const batchSize of [undefined, 300]) {
+    Deno.test(`${engine} engine, batch ${batchSize ?? "full"}: reset(network) runs as a fresh engine does`, async () => {
+      const data = take(trainSet, 1000);
+      const first = initNetwork(createRng(21), 12), second = initNetwork(createRng(22), 12);
+      const fresh = await run(engine, data, { network: second, batchSize, iterations: 4 });
+      const e = await createEngine({ engine, network: first, data, batchSize, seed: 3 });
+      try {
+        for (let i = 0; i < 5; i++) await e.iterate(0.5); // mid-epoch, parameters moved
+        e.reset!(second);
+        const records: TrainingRecord[] = [];
+        for (let iteration = 1; iteration <= 4; iteration++) {
+          records.push({ iteration, ...await e.iterate(0.5) });
+        }
+        assert.deepEqual({ records, network: e.network() }, fresh);
+        assert.throws(() => e.reset!(initNetwork(createRng(1), 10)), /shape/);
+      } finally {
+        e.dispose?.();
+      }
+    });
+  }
+}
 
 Deno.test("dispose stops the worker and the engine", async () => {
   const e = await createEngine({

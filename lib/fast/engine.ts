@@ -9,7 +9,12 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import { type Network, OUTPUTS } from "../network.ts";
-import { type BatchOptions, batchSchedule, type TrainingEngine } from "../train.ts";
+import {
+  assertSameShape,
+  type BatchOptions,
+  batchSchedule,
+  type TrainingEngine,
+} from "../train.ts";
 import { createMemory, instantiate } from "./kernels.ts";
 import { blockStarts, CONTROL_WORDS, layout, readNetwork, shards, writeNetwork } from "./layout.ts";
 import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
@@ -54,7 +59,30 @@ export async function fastEngine(
   const L = layout(initial.W_h.rows, { count, nonZeros, columns });
   const memory = createMemory(L.bytes);
   const buffer = memory.buffer;
-  const k = await instantiate(memory);
+  const control = new Int32Array(buffer, L.control, CONTROL_WORDS);
+  const threads = options.threads ?? (navigator.hardwareConcurrency >= 2 ? 2 : 1);
+  let worker: Worker | undefined;
+  let disposed = false;
+
+  async function startWorker(): Promise<void> {
+    worker?.terminate();
+    Atomics.store(control, STATE, IDLE);
+    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    worker = w;
+    await new Promise<void>((resolve, reject) => {
+      w.onmessage = () => resolve();
+      w.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(`the fast engine's worker failed to start: ${e.message}`));
+      };
+      w.postMessage({ memory, layout: L, shard: 1 } satisfies WorkerInit);
+    });
+    w.onmessage = null;
+  }
+
+  // the worker and the kernels load while this thread encodes the samples
+  const starting = threads === 2 ? startWorker() : undefined;
+  const instantiating = instantiate(memory);
 
   writeNetwork(buffer, L, initial);
   const pixels = columns ? new Uint16Array(nonZeros) : undefined;
@@ -74,30 +102,16 @@ export async function fastEngine(
     );
   }
   new Uint8Array(buffer, L.labels, count).set(data.labels.subarray(0, count));
-  const schedule = batchSchedule(count, options, new Uint32Array(buffer, L.order, count));
+  const order = new Uint32Array(buffer, L.order, count);
+  let schedule = batchSchedule(count, options, order);
   const stats = L.stats.map((at) => new Float64Array(buffer, at, 2));
-  const control = new Int32Array(buffer, L.control, CONTROL_WORDS);
-
-  const threads = options.threads ?? (navigator.hardwareConcurrency >= 2 ? 2 : 1);
-  let worker: Worker | undefined;
-  let disposed = false;
-
+  const k = await instantiating;
   const accumulate = (shard: number, from: number, to: number) => runShard(k, L, shard, from, to);
-
-  async function startWorker(): Promise<void> {
+  try {
+    await starting;
+  } catch (e) {
     worker?.terminate();
-    Atomics.store(control, STATE, IDLE);
-    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-    worker = w;
-    await new Promise<void>((resolve, reject) => {
-      w.onmessage = () => resolve();
-      w.onerror = (e) => {
-        e.preventDefault();
-        reject(new Error(`the fast engine's worker failed to start: ${e.message}`));
-      };
-      w.postMessage({ memory, layout: L, shard: 1 } satisfies WorkerInit);
-    });
-    w.onmessage = null;
+    throw e;
   }
 
   /** Shard 1 to the worker (started or restarted as needed), shard 0 here, then wait for it. */
@@ -150,6 +164,13 @@ export async function fastEngine(
       return { loss, accuracy };
     },
     network: () => readNetwork(buffer, L),
+    reset(network) {
+      if (disposed) throw new Error("this fast engine has been disposed");
+      assertSameShape(network, initial);
+      // gradients and stats are already zero: iterate() clears them after each step
+      writeNetwork(buffer, L, network);
+      schedule = batchSchedule(count, options, order);
+    },
     dispose() {
       disposed = true;
       Atomics.store(control, STATE, STOP);
