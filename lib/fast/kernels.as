@@ -215,33 +215,54 @@ const LANES_8: v128 = i32x4(8, 9, 10, 11);
   return f32x4.mul(p, scale);
 }
 
-/** Z_h = acc/255 + b_h in place, A_h = ReLU(Z_h); then Z_o = W_o·A_h + b_o. Returns argmax Z_o. */
+/** [Σa, Σb, Σc, Σd]: four horizontal sums at once, by a 4 × 4 transpose. */
+@inline function sum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 1, 4, 5), v128.shuffle<f32>(ab, cd, 2, 3, 6, 7));
+}
+
+/**
+ * Z_h = acc/255 + b_h in place, A_h = ReLU(Z_h); then Z_o = W_o·A_h + b_o as 3 vectors
+ * (lanes 10, 11: copies of 8, 9). Returns argmax Z_o (the first of equal maxima).
+ */
 function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
   const b_h = params + (<usize>(INPUTS * hp) << 2);
   const W_o = b_h + (<usize>hp << 2);
   const b_o = W_o + (<usize>(OUTPUTS * hp) << 2);
   const Z_h = scratch, A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
   const inv = f32x4.splat(INV_255), zero = f32x4.splat(0);
-  for (let i: usize = 0; i < (<usize>hp << 2); i += 16) {
+  const bytes = <usize>hp << 2;
+  // the ten dot products in ten vector sums, W_o read row by row 4 units at a time
+  let s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero;
+  let s5 = zero, s6 = zero, s7 = zero, s8 = zero, s9 = zero;
+  for (let i: usize = 0; i < bytes; i += 16) {
     const z = f32x4.add(f32x4.mul(v128.load(Z_h + i), inv), v128.load(b_h + i));
     v128.store(Z_h + i, z);
-    v128.store(A_h + i, f32x4.max(z, zero));
+    const a = f32x4.max(z, zero);
+    v128.store(A_h + i, a);
+    const w = W_o + i;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(w), a));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(w + bytes), a));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(w + 2 * bytes), a));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(w + 3 * bytes), a));
+    s4 = f32x4.add(s4, f32x4.mul(v128.load(w + 4 * bytes), a));
+    s5 = f32x4.add(s5, f32x4.mul(v128.load(w + 5 * bytes), a));
+    s6 = f32x4.add(s6, f32x4.mul(v128.load(w + 6 * bytes), a));
+    s7 = f32x4.add(s7, f32x4.mul(v128.load(w + 7 * bytes), a));
+    s8 = f32x4.add(s8, f32x4.mul(v128.load(w + 8 * bytes), a));
+    s9 = f32x4.add(s9, f32x4.mul(v128.load(w + 9 * bytes), a));
   }
-  let best: i32 = 0, bestValue: f32 = -Infinity;
-  for (let k: i32 = 0; k < OUTPUTS; k++) {
-    const row = W_o + (<usize>(k * hp) << 2);
-    let acc = f32x4.splat(0);
-    for (let i: usize = 0; i < (<usize>hp << 2); i += 16) {
-      acc = f32x4.add(acc, f32x4.mul(v128.load(row + i), v128.load(A_h + i)));
-    }
-    const z = hsum(acc) + load<f32>(b_o + (<usize>k << 2));
-    store<f32>(Z_o + (<usize>k << 2), z);
-    if (z > bestValue) {
-      bestValue = z;
-      best = k;
-    }
-  }
-  return best;
+  const z0 = f32x4.add(sum4(s0, s1, s2, s3), v128.load(b_o));
+  const z1 = f32x4.add(sum4(s4, s5, s6, s7), v128.load(b_o, 16));
+  const z2 = f32x4.add(sum4(s8, s9, s8, s9), v128.shuffle<f32>(v128.load(b_o, 32), zero, 0, 1, 0, 1));
+  v128.store(Z_o, z0);
+  v128.store(Z_o, z1, 16);
+  v128.store(Z_o, z2, 32);
+  const max = f32x4.splat(hmax(f32x4.max(f32x4.max(z0, z1), z2)));
+  const found = i32x4.bitmask(f32x4.eq(z0, max)) | (i32x4.bitmask(f32x4.eq(z1, max)) << 4) |
+    (i32x4.bitmask(f32x4.eq(z2, max)) << 8);
+  return found ? <i32>ctz(found) : 0;
 }
 
 // The loss sum and correct count of the samples processed since the last flush (per thread:
