@@ -27,7 +27,7 @@ export async function buildKernels(): Promise<Uint8Array> {
     sharedMemory: true,
     initialMemory: 1,
     maximumMemory: MAXIMUM_PAGES,
-    enable: ["simd", "relaxed-simd", "threads"],
+    enable: ["simd", "threads"],
     use: ["abort="],
   });
   if (result.error || !result.binary) {

@@ -7,6 +7,10 @@
 // where hp is the hidden size padded to a multiple of 4 with zero columns, so a row of W_hT
 // (the hidden weights of one pixel) is a whole number of f32x4 vectors.
 //
+// Products and sums are separate f32x4.mul and f32x4.add, never relaxed multiply-add: a fused
+// multiply-add rounds once instead of twice, so results (and the notebooks' printed outputs)
+// would depend on whether the CPU has FMA. Measured cost of the choice: ~2 % of an iteration.
+//
 // A sample is the list of its non-zero pixels (lib/fast/sparse.ts). Pixels are bytes,
 // x = byte/255: the 1/255 is applied to Z_h after the sum, and to dW_h by the caller.
 
@@ -37,50 +41,50 @@ const LOSS_CAP: f64 = 744.4400719213812;
     const q = W + <usize>load<u32>(e, 8), y = v128.load32_splat(e, 12);
     const t = W + <usize>load<u32>(e, 16), z = v128.load32_splat(e, 20);
     const u = W + <usize>load<u32>(e, 24), w = v128.load32_splat(e, 28);
-    a0 = f32x4.relaxed_madd(v128.load(r), x, a0);
-    b0 = f32x4.relaxed_madd(v128.load(q), y, b0);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
     if (N > 3) {
-      a0 = f32x4.relaxed_madd(v128.load(t), z, a0);
-      b0 = f32x4.relaxed_madd(v128.load(u), w, b0);
+      a0 = f32x4.add(f32x4.mul(v128.load(t), z), a0);
+      b0 = f32x4.add(f32x4.mul(v128.load(u), w), b0);
     } else {
-      c0 = f32x4.relaxed_madd(v128.load(t), z, c0);
-      d0 = f32x4.relaxed_madd(v128.load(u), w, d0);
+      c0 = f32x4.add(f32x4.mul(v128.load(t), z), c0);
+      d0 = f32x4.add(f32x4.mul(v128.load(u), w), d0);
     }
     if (N > 1) {
-      a1 = f32x4.relaxed_madd(v128.load(r, 16), x, a1);
-      b1 = f32x4.relaxed_madd(v128.load(q, 16), y, b1);
+      a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
       if (N > 3) {
-        a1 = f32x4.relaxed_madd(v128.load(t, 16), z, a1);
-        b1 = f32x4.relaxed_madd(v128.load(u, 16), w, b1);
+        a1 = f32x4.add(f32x4.mul(v128.load(t, 16), z), a1);
+        b1 = f32x4.add(f32x4.mul(v128.load(u, 16), w), b1);
       } else {
-        c1 = f32x4.relaxed_madd(v128.load(t, 16), z, c1);
-        d1 = f32x4.relaxed_madd(v128.load(u, 16), w, d1);
+        c1 = f32x4.add(f32x4.mul(v128.load(t, 16), z), c1);
+        d1 = f32x4.add(f32x4.mul(v128.load(u, 16), w), d1);
       }
     }
     if (N > 2) {
-      a2 = f32x4.relaxed_madd(v128.load(r, 32), x, a2);
-      b2 = f32x4.relaxed_madd(v128.load(q, 32), y, b2);
+      a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+      b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
       if (N > 3) {
-        a2 = f32x4.relaxed_madd(v128.load(t, 32), z, a2);
-        b2 = f32x4.relaxed_madd(v128.load(u, 32), w, b2);
+        a2 = f32x4.add(f32x4.mul(v128.load(t, 32), z), a2);
+        b2 = f32x4.add(f32x4.mul(v128.load(u, 32), w), b2);
       } else {
-        c2 = f32x4.relaxed_madd(v128.load(t, 32), z, c2);
-        d2 = f32x4.relaxed_madd(v128.load(u, 32), w, d2);
+        c2 = f32x4.add(f32x4.mul(v128.load(t, 32), z), c2);
+        d2 = f32x4.add(f32x4.mul(v128.load(u, 32), w), d2);
       }
     }
     if (N > 3) {
-      a3 = f32x4.relaxed_madd(v128.load(r, 48), x, a3);
-      b3 = f32x4.relaxed_madd(v128.load(q, 48), y, b3);
-      a3 = f32x4.relaxed_madd(v128.load(t, 48), z, a3);
-      b3 = f32x4.relaxed_madd(v128.load(u, 48), w, b3);
+      a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+      b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
+      a3 = f32x4.add(f32x4.mul(v128.load(t, 48), z), a3);
+      b3 = f32x4.add(f32x4.mul(v128.load(u, 48), w), b3);
     }
   }
   for (; e < end; e += 8) {
     const r = W + <usize>load<u32>(e), x = v128.load32_splat(e, 4);
-    a0 = f32x4.relaxed_madd(v128.load(r), x, a0);
-    if (N > 1) a1 = f32x4.relaxed_madd(v128.load(r, 16), x, a1);
-    if (N > 2) a2 = f32x4.relaxed_madd(v128.load(r, 32), x, a2);
-    if (N > 3) a3 = f32x4.relaxed_madd(v128.load(r, 48), x, a3);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+    if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+    if (N > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
   }
   a0 = f32x4.add(f32x4.add(a0, b0), f32x4.add(c0, d0));
   if (N > 1) a1 = f32x4.add(f32x4.add(a1, b1), f32x4.add(c1, d1));
@@ -131,25 +135,25 @@ function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
     const x = v128.load32_splat(e, 4);
     const qow = dW + <usize>load<u32>(e, 8);
     const y = v128.load32_splat(e, 12);
-    const r0 = f32x4.relaxed_madd(d0, x, v128.load(row));
-    const q0 = f32x4.relaxed_madd(d0, y, v128.load(qow));
+    const r0 = f32x4.add(f32x4.mul(d0, x), v128.load(row));
+    const q0 = f32x4.add(f32x4.mul(d0, y), v128.load(qow));
     v128.store(row, r0);
     v128.store(qow, q0);
     if (N > 1) {
-      const r1 = f32x4.relaxed_madd(d1, x, v128.load(row, 16));
-      const q1 = f32x4.relaxed_madd(d1, y, v128.load(qow, 16));
+      const r1 = f32x4.add(f32x4.mul(d1, x), v128.load(row, 16));
+      const q1 = f32x4.add(f32x4.mul(d1, y), v128.load(qow, 16));
       v128.store(row, r1, 16);
       v128.store(qow, q1, 16);
     }
     if (N > 2) {
-      const r2 = f32x4.relaxed_madd(d2, x, v128.load(row, 32));
-      const q2 = f32x4.relaxed_madd(d2, y, v128.load(qow, 32));
+      const r2 = f32x4.add(f32x4.mul(d2, x), v128.load(row, 32));
+      const q2 = f32x4.add(f32x4.mul(d2, y), v128.load(qow, 32));
       v128.store(row, r2, 32);
       v128.store(qow, q2, 32);
     }
     if (N > 3) {
-      const r3 = f32x4.relaxed_madd(d3, x, v128.load(row, 48));
-      const q3 = f32x4.relaxed_madd(d3, y, v128.load(qow, 48));
+      const r3 = f32x4.add(f32x4.mul(d3, x), v128.load(row, 48));
+      const q3 = f32x4.add(f32x4.mul(d3, y), v128.load(qow, 48));
       v128.store(row, r3, 48);
       v128.store(qow, q3, 48);
     }
@@ -157,10 +161,10 @@ function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
   if (e < end) {
     const row = dW + <usize>load<u32>(e);
     const x = v128.load32_splat(e, 4);
-    v128.store(row, f32x4.relaxed_madd(d0, x, v128.load(row)));
-    if (N > 1) v128.store(row, f32x4.relaxed_madd(d1, x, v128.load(row, 16)), 16);
-    if (N > 2) v128.store(row, f32x4.relaxed_madd(d2, x, v128.load(row, 32)), 32);
-    if (N > 3) v128.store(row, f32x4.relaxed_madd(d3, x, v128.load(row, 48)), 48);
+    v128.store(row, f32x4.add(f32x4.mul(d0, x), v128.load(row)));
+    if (N > 1) v128.store(row, f32x4.add(f32x4.mul(d1, x), v128.load(row, 16)), 16);
+    if (N > 2) v128.store(row, f32x4.add(f32x4.mul(d2, x), v128.load(row, 32)), 32);
+    if (N > 3) v128.store(row, f32x4.add(f32x4.mul(d3, x), v128.load(row, 48)), 48);
   }
 }
 
@@ -315,8 +319,8 @@ function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usi
     for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
       const d = v128.load32_splat(Z_o + (k << 2));
       const g = dW_o + k * rowBytes + i;
-      v128.store(g, f32x4.relaxed_madd(d, a, v128.load(g)));
-      dA = f32x4.relaxed_madd(d, v128.load(W_o + k * rowBytes + i), dA);
+      v128.store(g, f32x4.add(f32x4.mul(d, a), v128.load(g)));
+      dA = f32x4.add(f32x4.mul(d, v128.load(W_o + k * rowBytes + i)), dA);
     }
     v128.store(dA_h + i, dA);
   }
