@@ -110,41 +110,50 @@ export async function run(args: string[]): Promise<void> {
   const initial = initNetwork(createRng(rngSeed), hidden);
   const records: SweepRecord[] = [];
   const outcomes: Outcome[] = [];
-  for (const learningRate of rates) {
-    const t0 = performance.now();
-    const trainer = await createEngine({ engine, network: initial, data });
-    const bar = progress(`η = ${learningRate}`, iterations);
-    const outcome: Outcome = {
-      learning_rate: learningRate,
-      iterations: 0,
-      loss: NaN,
-      accuracy: NaN,
-      seconds: 0,
-    };
-    try {
-      for await (const r of train(trainer, { iterations, learningRate })) {
-        if (r.iteration % every === 0 || r.iteration === iterations) {
-          records.push({
-            learning_rate: learningRate,
-            iteration: r.iteration,
-            accuracy: r.accuracy,
-            loss: r.loss,
-          });
-        }
-        Object.assign(outcome, { iterations: r.iteration, loss: r.loss, accuracy: r.accuracy });
-        bar.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
+  // One engine for every rate: reset() restarts from the same initial weights while the
+  // encoded data (and the fast engine's worker) are kept.
+  let trainer = await createEngine({ engine, network: initial, data });
+  try {
+    for (const [k, learningRate] of rates.entries()) {
+      const t0 = performance.now();
+      if (k > 0 && trainer.reset) trainer.reset(initial);
+      else if (k > 0) {
+        trainer.dispose?.();
+        trainer = await createEngine({ engine, network: initial, data });
       }
-      bar.finish();
-    } catch (e) {
-      if (!(e instanceof DivergenceError)) throw e;
-      outcome.diverged = e.message;
-      bar.finish("diverged");
-      console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
-    } finally {
-      trainer.dispose?.();
+      const bar = progress(`η = ${learningRate}`, iterations);
+      const outcome: Outcome = {
+        learning_rate: learningRate,
+        iterations: 0,
+        loss: NaN,
+        accuracy: NaN,
+        seconds: 0,
+      };
+      try {
+        for await (const r of train(trainer, { iterations, learningRate })) {
+          if (r.iteration % every === 0 || r.iteration === iterations) {
+            records.push({
+              learning_rate: learningRate,
+              iteration: r.iteration,
+              accuracy: r.accuracy,
+              loss: r.loss,
+            });
+          }
+          Object.assign(outcome, { iterations: r.iteration, loss: r.loss, accuracy: r.accuracy });
+          bar.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
+        }
+        bar.finish();
+      } catch (e) {
+        if (!(e instanceof DivergenceError)) throw e;
+        outcome.diverged = e.message;
+        bar.finish("diverged");
+        console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
+      }
+      outcome.seconds = (performance.now() - t0) / 1000;
+      outcomes.push(outcome);
     }
-    outcome.seconds = (performance.now() - t0) / 1000;
-    outcomes.push(outcome);
+  } finally {
+    trainer.dispose?.();
   }
   if (records.length === 0) {
     throw new InputError("every learning rate diverged before its first logged iteration");
