@@ -152,7 +152,9 @@ if (!numpy) {
 {
   const m = 60000, hidden = 10;
   const net = initNetwork(createRng(1), hidden);
+  const t0 = performance.now();
   const fast = await fastEngine(net, take(train, m));
+  const setupMs = performance.now() - t0;
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
   for (let i = 0; i < 2; i++) await timeIterate(fast); // warm-up: JIT tiers, worker start
@@ -167,6 +169,9 @@ if (!numpy) {
       collectGarbage(); // the reference's ~0.5 GB of temporaries, not on the next contender's clock
     }
   }
+  const t1 = performance.now();
+  fast.reset!(net); // what `tune` does between learning rates
+  const resetMs = performance.now() - t1;
   fast.dispose!();
   const s = {
     fast: stats(times.fast),
@@ -179,6 +184,8 @@ if (!numpy) {
     ...s,
     engineOverNumpy: s.numpy ? s.fast.median / s.numpy.median : undefined,
     engineOverReference: s.fast.median / s.reference.median,
+    setupMs,
+    resetMs,
   };
   const w = [34, 9, 8, 8, 4];
   log(`\nFull-batch iteration, m = ${m}, 784 → ${hidden} → 10 (ms; forward + backward + update)`);
@@ -197,6 +204,11 @@ if (!numpy) {
     `fast / reference = ${(s.fast.median / s.reference.median).toFixed(4)} (reference is ${
       (s.reference.median / s.fast.median).toFixed(1)
     }× slower)`,
+  );
+  log(
+    `fast engine setup (sparse rows and columns, memory, worker): ${fmt(setupMs)} ms; reset: ${
+      fmt(resetMs)
+    } ms`,
   );
 }
 
