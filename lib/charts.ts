@@ -24,6 +24,24 @@ function lastOfEach(records: readonly SweepRecord[]): SweepRecord[] {
 }
 
 /**
+ * Where to write each line's label: at its last accuracy, moved apart just enough that
+ * labels of lines ending close together do not overlap (LABEL_GAP of the 0–1 axis).
+ */
+const LABEL_GAP = 0.04;
+function spreadLabels(ends: SweepRecord[]): (SweepRecord & { labelY: number })[] {
+  const sorted = [...ends].sort((a, b) => b.accuracy - a.accuracy);
+  const out: (SweepRecord & { labelY: number })[] = [];
+  for (const r of sorted) {
+    const above = out.at(-1)?.labelY;
+    out.push({
+      ...r,
+      labelY: above === undefined ? r.accuracy : Math.min(r.accuracy, above - LABEL_GAP),
+    });
+  }
+  return out;
+}
+
+/**
  * Training accuracy against iteration, one line per learning rate, each labelled at its
  * end (swatch legends are HTML and do not survive as SVG, so the lines carry their names).
  */
@@ -32,7 +50,10 @@ export function learningCurves(
   options: { title?: string; width?: number; height?: number } = {},
 ): Promise<Figure> {
   const rows = records.map((r) => ({ ...r, lr: `η = ${r.learning_rate}` }));
-  const ends = lastOfEach(records).map((r) => ({ ...r, lr: `η = ${r.learning_rate}` }));
+  const ends = spreadLabels(lastOfEach(records)).map((r) => ({
+    ...r,
+    lr: `η = ${r.learning_rate}`,
+  }));
   const rates = [...new Set(records.map((r) => r.learning_rate))].sort((a, b) => b - a);
   return plot({
     title: options.title ?? "Training accuracy vs iteration, by learning rate",
@@ -47,7 +68,7 @@ export function learningCurves(
       Plot.line(rows, { x: "iteration", y: "accuracy", stroke: "lr", strokeWidth: 1.8 }),
       Plot.text(ends, {
         x: "iteration",
-        y: "accuracy",
+        y: "labelY",
         text: "lr",
         fill: "lr",
         dx: 6,

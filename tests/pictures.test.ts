@@ -102,6 +102,18 @@ Deno.test("learning curves: one line per learning rate, each labelled at its las
   assert.match(fig.description, /learning rates 0\.5, 0\.05/);
 });
 
+Deno.test("labels of lines that end at the same accuracy are moved apart", async () => {
+  const records = [0.5, 0.25].flatMap((lr) =>
+    [10, 20].map((iteration) => ({ learning_rate: lr, iteration, accuracy: 0.8, loss: 1 }))
+  );
+  const fig = await learningCurves(records);
+  const ys = [...fig.svg.matchAll(/translate\([\d.]+,([\d.]+)\)"[^>]*>η = /g)].map((m) =>
+    Number(m[1])
+  );
+  assert.equal(ys.length, 2);
+  assert.ok(Math.abs(ys[0] - ys[1]) >= 12, `labels at y = ${ys.join(" and ")} overlap`);
+});
+
 Deno.test("training curves describe the last iteration", async () => {
   const fig = await trainingCurves([
     { iteration: 1, loss: 2.3, accuracy: 0.1 },
