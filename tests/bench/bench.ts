@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: how fast is the fast engine? Against the reference engine and a numpy
  * peer (tests/bench/numpy_peer.py, same formulas in float32), alternating the contenders
- * iteration by iteration so that a busy machine slows them alike.
+ * (rounds of five engine iterations, one numpy, one reference) so that a busy machine slows
+ * them alike.
  *
  *   deno task bench            the tables
  *   deno task bench --json     the same figures, machine-readable
@@ -155,14 +156,23 @@ if (!numpy) {
   const t0 = performance.now();
   const fast = await fastEngine(net, take(train, m));
   const setupMs = performance.now() - t0;
+  // First the engine alone, back to back, as `tune` runs it: before the other contenders
+  // exist (the reference's 376 MB X and its garbage, the numpy process).
+  for (let i = 0; i < 2; i++) await timeIterate(fast);
+  const backToBack: number[] = [];
+  for (let i = 0; i < 2 * ITERATIONS; i++) backToBack.push(await timeIterate(fast));
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
   for (let i = 0; i < 2; i++) await timeIterate(fast); // warm-up: JIT tiers, worker start
   await numpy?.iterate();
   const times = { fast: [] as number[], numpy: [] as number[], reference: [] as number[] };
   const referenceIterations = QUICK ? 2 : 5;
+  // Rounds of FAST_RUN back-to-back engine iterations (as `tune` runs them), then one numpy
+  // and one reference iteration: a busy spell slows every contender, and the engine is not
+  // timed only on its first iteration after a half-second pause (cold caches, a worker to wake).
+  const FAST_RUN = 5;
   for (let i = 0; i < ITERATIONS; i++) {
-    times.fast.push(await timeIterate(fast));
+    for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast));
     if (numpy) times.numpy.push(await numpy.iterate());
     if (i < referenceIterations) {
       times.reference.push(await timeIterate(reference));
@@ -184,6 +194,7 @@ if (!numpy) {
     ...s,
     engineOverNumpy: s.numpy ? s.fast.median / s.numpy.median : undefined,
     engineOverReference: s.fast.median / s.reference.median,
+    fastBackToBack: stats(backToBack),
     setupMs,
     resetMs,
   };
@@ -193,6 +204,8 @@ if (!numpy) {
   for (const [name, x] of Object.entries(s)) {
     if (x) log(row([name, fmt(x.median), fmt(x.min), fmt(x.max), x.n], w));
   }
+  const b = stats(backToBack);
+  log(row(["fast, back to back (as tune runs)", fmt(b.median), fmt(b.min), fmt(b.max), b.n], w));
   if (s.numpy) {
     log(
       `fast / numpy = ${(s.fast.median / s.numpy.median).toFixed(4)} (numpy is ${
@@ -216,7 +229,11 @@ if (!numpy) {
 {
   const table: Record<string, unknown>[] = [];
   const w = [7, 7, 10, 10, 10, 8];
-  log(`\nScaling, full batch (median ms/iteration over ${ITERATIONS}; min in the JSON)`);
+  log(
+    `\nScaling, full batch (median ms/iteration: fast over ${
+      3 * ITERATIONS
+    }, numpy over ${ITERATIONS}; min in the JSON)`,
+  );
   log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs"], w));
   for (const hidden of [10, 32, 128]) {
     for (const m of [1000, 10000, 60000]) {
@@ -229,7 +246,7 @@ if (!numpy) {
       for (let i = 0; i < 2; i++) await timeIterate(fast);
       const f: number[] = [], n: number[] = [];
       for (let i = 0; i < ITERATIONS; i++) {
-        f.push(await timeIterate(fast));
+        for (let k = 0; k < 3; k++) f.push(await timeIterate(fast));
         if (withNumpy) n.push(await numpy.iterate());
       }
       fast.dispose!();
