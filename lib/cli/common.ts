@@ -175,6 +175,19 @@ export const DATA_FLAGS: Flags = {
   },
 };
 
+/** --engine, for the tasks that train or predict. */
+export const ENGINE_FLAG: Flags = {
+  engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+};
+
+/** What `train` and `tune` share: the network's size and seed, and the training data. */
+export const TRAINING_FLAGS: Flags = {
+  hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
+  seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
+  ...DATA_FLAGS,
+  limit: { type: "string", arg: "N", help: "train on the first N samples only" },
+};
+
 /** Loads a split, from `--data` or the embedded MNIST, keeping the first `limit` samples. */
 export async function loadData(split: Split, values: Values, limit?: number): Promise<Dataset> {
   const ds = await loadMnist(split, text(values, "data"));

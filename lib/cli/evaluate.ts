@@ -10,6 +10,7 @@ import { loadModel } from "../model.ts";
 import {
   type Command,
   DATA_FLAGS,
+  ENGINE_FLAG,
   engineName,
   loadData,
   main,
@@ -39,7 +40,7 @@ export const command: Command = {
       arg: "FILE",
       help: "also draw the confusion matrix as a heatmap (SVG; a PNG is written beside it)",
     },
-    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+    ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
 };

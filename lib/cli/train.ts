@@ -13,7 +13,7 @@ import { createRng } from "../random.ts";
 import { train } from "../train.ts";
 import {
   type Command,
-  DATA_FLAGS,
+  ENGINE_FLAG,
   engineName,
   given,
   loadData,
@@ -25,6 +25,7 @@ import {
   printJson,
   seed,
   text,
+  TRAINING_FLAGS,
   type Values,
 } from "./common.ts";
 import { progress } from "./progress.ts";
@@ -51,17 +52,14 @@ export const command: Command = {
       help: "train for E passes over the data instead of --iterations steps",
     },
     "learning-rate": { type: "string", arg: "η", help: "learning rate", default: "0.25" },
-    hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
-    seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
-    ...DATA_FLAGS,
-    limit: { type: "string", arg: "N", help: "train on the first N samples only" },
+    ...TRAINING_FLAGS,
     out: {
       type: "string",
       arg: "FILE",
       help: "where to write the model",
       default: "resources/weights_and_biases.json",
     },
-    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+    ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
 };

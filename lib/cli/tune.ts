@@ -12,7 +12,7 @@ import { createRng } from "../random.ts";
 import { DivergenceError, train } from "../train.ts";
 import {
   type Command,
-  DATA_FLAGS,
+  ENGINE_FLAG,
   engineName,
   loadData,
   main,
@@ -22,6 +22,7 @@ import {
   printJson,
   seed,
   text,
+  TRAINING_FLAGS,
 } from "./common.ts";
 import { progress } from "./progress.ts";
 import { pngPathFor, toJsonl } from "../report.ts";
@@ -44,10 +45,7 @@ export const command: Command = {
       help: "log every K-th iteration (and the last)",
       default: "10",
     },
-    hidden: { type: "string", arg: "N", help: "hidden-layer size", default: "10" },
-    seed: { type: "string", arg: "N", help: "seed of the initial weights", default: "1" },
-    ...DATA_FLAGS,
-    limit: { type: "string", arg: "N", help: "train on the first N samples only" },
+    ...TRAINING_FLAGS,
     report: {
       type: "string",
       arg: "FILE",
@@ -60,7 +58,7 @@ export const command: Command = {
       help: "the plot (SVG; a PNG is written beside it)",
       default: "resources/accuracy-vs-learning-rate.svg",
     },
-    engine: { type: "string", arg: "NAME", help: "fast or reference", default: "fast" },
+    ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
 };
