@@ -1,15 +1,16 @@
 /**
- * `deno task bench`: how fast is the fast engine? Against the reference engine and a numpy
- * peer (tests/bench/numpy_peer.py, same formulas in float32), alternating the contenders
- * (rounds of five engine iterations, one numpy, one reference) so that a busy machine slows
- * them alike.
+ * `deno task bench`: how fast is the fast engine? Against the reference engine, a numpy peer
+ * (tests/bench/numpy_peer.py, same formulas in float32) and a PyTorch peer
+ * (tests/bench/torch_peer.py: the same formulas with CPU tensors, and the autograd version),
+ * alternating the contenders (rounds of five engine iterations, one numpy, one torch, one
+ * torch autograd, one reference) so that a busy machine slows them alike.
  *
  *   deno task bench            the tables
  *   deno task bench --json     the same figures, machine-readable
  *   deno task bench --quick    fewer iterations, no 60k numpy scaling runs (a smoke run)
  *
- * The numpy peer times itself inside Python (process round trips excluded); the engines are
- * timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
+ * The Python peers time themselves inside Python (process round trips excluded); the engines
+ * are timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
  */
 import { IMAGE_SIZE, toMatrix } from "../../lib/data/dataset.ts";
 import { loadMnist } from "../../lib/data/mnist.ts";
@@ -45,15 +46,15 @@ const fmt = (x: number) => x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.to
 const row = (cells: (string | number)[], widths: number[]) =>
   cells.map((c, i) => String(c).padStart(widths[i])).join("  ");
 
-/** The numpy peer process, driven line by line. */
-class NumpyPeer {
+/** A Python peer process (numpy_peer.py, torch_peer.py), driven line by line. */
+class PythonPeer {
   #process: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #lines: AsyncIterator<string>;
   #buffer = "";
-  constructor() {
+  constructor(readonly script: string) {
     this.#process = new Deno.Command("/usr/bin/python3", {
-      args: [new URL("./numpy_peer.py", import.meta.url).pathname],
+      args: [new URL(script, import.meta.url).pathname],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -75,15 +76,16 @@ class NumpyPeer {
   async #ask(command: string): Promise<string> {
     await this.#writer.write(new TextEncoder().encode(command + "\n"));
     const { value, done } = await this.#lines.next();
-    if (done) throw new Error("the numpy peer exited");
+    if (done) throw new Error(`the peer ${this.script} exited`);
     return value;
   }
-  async setup(m: number, hidden: number): Promise<void> {
-    await this.#ask(`setup ${m} ${hidden}`);
+  /** Returns the peer's "ready …" line (the torch peer names its version and threads there). */
+  setup(m: number, hidden: number): Promise<string> {
+    return this.#ask(`setup ${m} ${hidden}`);
   }
-  /** One iteration; returns its time in ms as measured inside Python. */
-  async iterate(): Promise<number> {
-    return Number((await this.#ask("iterate")).split(" ")[0]);
+  /** One iteration ("iterate", or the torch peer's "autograd"); its time in ms as measured inside Python. */
+  async iterate(command = "iterate"): Promise<number> {
+    return Number((await this.#ask(command)).split(" ")[0]);
   }
   async close(): Promise<void> {
     await this.#writer.write(new TextEncoder().encode("quit\n"));
@@ -92,10 +94,10 @@ class NumpyPeer {
   }
 }
 
-async function numpyAvailable(): Promise<boolean> {
+async function importable(module: string): Promise<boolean> {
   try {
     const { success } = await new Deno.Command("/usr/bin/python3", {
-      args: ["-c", "import numpy"],
+      args: ["-c", `import ${module}`],
       stdout: "null",
       stderr: "null",
     }).output();
@@ -142,14 +144,21 @@ const train = await loadMnist("train");
 const test = await loadMnist("test");
 results.idxLoad = { train: stats(loads.train), test: stats(loads.test) };
 
-const numpy = (await numpyAvailable()) ? new NumpyPeer() : undefined;
+const numpy = (await importable("numpy")) ? new PythonPeer("./numpy_peer.py") : undefined;
 if (!numpy) {
   log(
     "numpy peer skipped: /usr/bin/python3 with numpy is not available (apt-get install python3-numpy)",
   );
 }
+// Only for the full-batch section: the scaling table stays numpy's.
+const torch = numpy && (await importable("torch")) ? new PythonPeer("./torch_peer.py") : undefined;
+if (!torch) {
+  log(
+    "torch peer skipped: /usr/bin/python3 cannot import torch (apt-get install --no-install-recommends python3-torch)",
+  );
+}
 
-// ---- full batch, 60,000 samples, 784 → 10 → 10: the three contenders, alternated
+// ---- full batch, 60,000 samples, 784 → 10 → 10: the contenders, alternated
 {
   const m = 60000, hidden = 10;
   const net = initNetwork(createRng(1), hidden);
@@ -163,22 +172,42 @@ if (!numpy) {
   for (let i = 0; i < 2 * ITERATIONS; i++) backToBack.push(await timeIterate(fast));
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
+  // "ready torch <version> threads <n> default <n>"
+  const torchReady = (await torch?.setup(m, hidden))?.split(" ");
+  const torchInfo = torchReady && {
+    version: torchReady[2],
+    threads: Number(torchReady[4]),
+    defaultThreads: Number(torchReady[6]),
+  };
   for (let i = 0; i < 2; i++) await timeIterate(fast); // warm-up: JIT tiers, worker start
   await numpy?.iterate();
-  const times = { fast: [] as number[], numpy: [] as number[], reference: [] as number[] };
+  await torch?.iterate();
+  await torch?.iterate("autograd");
+  const times = {
+    fast: [] as number[],
+    numpy: [] as number[],
+    torch: [] as number[],
+    torchAutograd: [] as number[],
+    reference: [] as number[],
+  };
   const referenceIterations = QUICK ? 2 : 5;
-  // Rounds of FAST_RUN back-to-back engine iterations (as `tune` runs them), then one numpy
-  // and one reference iteration: a busy spell slows every contender, and the engine is not
+  // Rounds of FAST_RUN back-to-back engine iterations (as `tune` runs them), then one numpy,
+  // one torch, one torch autograd and one reference iteration: a busy spell slows every contender, and the engine is not
   // timed only on its first iteration after a half-second pause (cold caches, a worker to wake).
   const FAST_RUN = 5;
   for (let i = 0; i < ITERATIONS; i++) {
     for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast));
     if (numpy) times.numpy.push(await numpy.iterate());
+    if (torch) {
+      times.torch.push(await torch.iterate());
+      times.torchAutograd.push(await torch.iterate("autograd"));
+    }
     if (i < referenceIterations) {
       times.reference.push(await timeIterate(reference));
       collectGarbage(); // the reference's ~0.5 GB of temporaries, not on the next contender's clock
     }
   }
+  await torch?.close(); // its copy of X is not needed in the sections below
   const t1 = performance.now();
   fast.reset!(net); // what `tune` does between learning rates
   const resetMs = performance.now() - t1;
@@ -186,13 +215,20 @@ if (!numpy) {
   const s = {
     fast: stats(times.fast),
     numpy: numpy ? stats(times.numpy) : undefined,
+    torch: torch ? stats(times.torch) : undefined,
+    "torch autograd": torch ? stats(times.torchAutograd) : undefined,
     reference: stats(times.reference),
   };
   results.fullBatch = {
     m,
     hidden,
     ...s,
+    torchInfo,
     engineOverNumpy: s.numpy ? s.fast.median / s.numpy.median : undefined,
+    engineOverTorch: s.torch ? s.fast.median / s.torch.median : undefined,
+    engineOverTorchAutograd: s["torch autograd"]
+      ? s.fast.median / s["torch autograd"].median
+      : undefined,
     engineOverReference: s.fast.median / s.reference.median,
     fastBackToBack: stats(backToBack),
     setupMs,
@@ -206,18 +242,21 @@ if (!numpy) {
   }
   const b = stats(backToBack);
   log(row(["fast, back to back (as tune runs)", fmt(b.median), fmt(b.min), fmt(b.max), b.n], w));
-  if (s.numpy) {
+  for (const name of ["numpy", "torch", "torch autograd", "reference"] as const) {
+    const x = s[name];
+    if (x) {
+      log(
+        `fast / ${name} = ${(s.fast.median / x.median).toFixed(4)} (${name} is ${
+          (x.median / s.fast.median).toFixed(1)
+        }× slower)`,
+      );
+    }
+  }
+  if (torchInfo) {
     log(
-      `fast / numpy = ${(s.fast.median / s.numpy.median).toFixed(4)} (numpy is ${
-        (s.numpy.median / s.fast.median).toFixed(1)
-      }× slower)`,
+      `torch ${torchInfo.version}, float32 CPU, ${torchInfo.threads} threads (its default here: ${torchInfo.defaultThreads})`,
     );
   }
-  log(
-    `fast / reference = ${(s.fast.median / s.reference.median).toFixed(4)} (reference is ${
-      (s.reference.median / s.fast.median).toFixed(1)
-    }× slower)`,
-  );
   log(
     `fast engine setup (sparse rows and columns, memory, worker): ${fmt(setupMs)} ms; reset: ${
       fmt(resetMs)

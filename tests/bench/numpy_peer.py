@@ -26,9 +26,26 @@ def read_idx(name, offset):
         return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
 
 
-def main():
+def read_training_set():
     images = read_idx("train-images-idx3-ubyte", 16).reshape(-1, 784)
     labels = read_idx("train-labels-idx1-ubyte", 8)
+    return images, labels
+
+
+def initial_state(images, labels, m, hidden):
+    """The first m digits and the seeded initial weights (the torch peer starts from these too)."""
+    rng = np.random.default_rng(1)
+    u = lambda *shape: rng.uniform(-1, 1, shape).astype(np.float32)
+    X = np.ascontiguousarray(images[:m].T, dtype=np.float32) / np.float32(255)
+    y = labels[:m].astype(np.int64)
+    Y = np.zeros((10, m), dtype=np.float32)
+    Y[y, np.arange(m)] = 1
+    return dict(X=X, y=y, Y=Y, W_h=u(hidden, 784), b_h=u(hidden, 1), W_o=u(10, hidden),
+                b_o=u(10, 1))
+
+
+def main():
+    images, labels = read_training_set()
     state = {}
     for line in sys.stdin:
         cmd = line.split()
@@ -37,15 +54,7 @@ def main():
         if cmd[0] == "quit":
             break
         if cmd[0] == "setup":
-            m, hidden = int(cmd[1]), int(cmd[2])
-            rng = np.random.default_rng(1)
-            u = lambda *shape: rng.uniform(-1, 1, shape).astype(np.float32)
-            X = np.ascontiguousarray(images[:m].T, dtype=np.float32) / np.float32(255)
-            y = labels[:m].astype(np.int64)
-            Y = np.zeros((10, m), dtype=np.float32)
-            Y[y, np.arange(m)] = 1
-            state = dict(X=X, y=y, Y=Y, W_h=u(hidden, 784), b_h=u(hidden, 1), W_o=u(10, hidden),
-                         b_o=u(10, 1))
+            state = initial_state(images, labels, int(cmd[1]), int(cmd[2]))
             print("ready", flush=True)
         elif cmd[0] == "iterate":
             t0 = time.perf_counter()

@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""The PyTorch peer of the benchmark: the numpy peer's formulas with float32 CPU tensors.
+
+Same data, same seeded initial weights (numpy_peer.initial_state) and the same line protocol
+as tests/bench/numpy_peer.py, plus the idiomatic autograd version on its own copy of the
+weights:
+
+  setup <m> <hidden>   -> "ready torch <version> threads <n>"
+  iterate              -> "<ms> <loss>"      the formulas written out (forward, backward, step)
+  autograd             -> "<ms> <loss>"      loss.backward() and a torch.no_grad() step
+  quit
+
+Debian's torch starts with one thread; we ask for one per core, as numpy's BLAS uses.
+"""
+import os
+import sys
+import time
+
+import torch
+
+from numpy_peer import FLOOR, LEARNING_RATE, initial_state, read_training_set
+
+ETA = float(LEARNING_RATE)
+TINY = float(FLOOR)
+PARAMETERS = ("W_h", "b_h", "W_o", "b_o")
+
+
+def main():
+    default_threads = torch.get_num_threads()
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    images, labels = read_training_set()
+    state, graph = {}, {}
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd:
+            continue
+        if cmd[0] == "quit":
+            break
+        if cmd[0] == "setup":
+            s = initial_state(images, labels, int(cmd[1]), int(cmd[2]))
+            state = {k: torch.from_numpy(v) for k, v in s.items()}
+            state["columns"] = torch.arange(state["X"].shape[1])
+            graph = dict(X=state["X"], y=state["y"])
+            graph.update({k: state[k].clone().requires_grad_(True) for k in PARAMETERS})
+            print(f"ready torch {torch.__version__} threads {torch.get_num_threads()} "
+                  f"default {default_threads}", flush=True)
+        elif cmd[0] in ("iterate", "autograd"):
+            t0 = time.perf_counter()
+            loss = iterate(state) if cmd[0] == "iterate" else iterate_autograd(graph)
+            print(f"{(time.perf_counter() - t0) * 1000:.4f} {loss:.6f}", flush=True)
+
+
+def iterate(s):
+    X, Y, y, columns = s["X"], s["Y"], s["y"], s["columns"]
+    W_h, b_h, W_o, b_o = s["W_h"], s["b_h"], s["W_o"], s["b_o"]
+    m = X.shape[1]
+    Z_h = W_h @ X + b_h
+    A_h = Z_h.clamp_min(0)
+    Z_o = W_o @ A_h + b_o
+    E = (Z_o - Z_o.max(dim=0, keepdim=True).values).exp()
+    A_o = E / E.sum(dim=0, keepdim=True)
+    loss = -A_o[y, columns].clamp_min(TINY).log().mean()
+    dZ_o = A_o - Y
+    dW_o = dZ_o @ A_h.T / m
+    db_o = dZ_o.sum(dim=1, keepdim=True) / m
+    dA_h = W_o.T @ dZ_o
+    dZ_h = dA_h * (Z_h > 0)
+    dW_h = dZ_h @ X.T / m
+    db_h = dZ_h.sum(dim=1, keepdim=True) / m
+    W_h.sub_(ETA * dW_h)
+    b_h.sub_(ETA * db_h)
+    W_o.sub_(ETA * dW_o)
+    b_o.sub_(ETA * db_o)
+    return float(loss)
+
+
+def iterate_autograd(g):
+    X, y = g["X"], g["y"]
+    Z_h = g["W_h"] @ X + g["b_h"]
+    Z_o = g["W_o"] @ torch.relu(Z_h) + g["b_o"]
+    # cross_entropy takes samples as rows; it applies log-softmax itself
+    loss = torch.nn.functional.cross_entropy(Z_o.T, y)
+    loss.backward()
+    with torch.no_grad():
+        for k in PARAMETERS:
+            g[k] -= ETA * g[k].grad
+            g[k].grad = None
+    return float(loss)
+
+
+if __name__ == "__main__":
+    main()
