@@ -144,18 +144,24 @@ const train = await loadMnist("train");
 const test = await loadMnist("test");
 results.idxLoad = { train: stats(loads.train), test: stats(loads.test) };
 
-const numpy = (await importable("numpy")) ? new PythonPeer("./numpy_peer.py") : undefined;
-if (!numpy) {
-  log(
-    "numpy peer skipped: /usr/bin/python3 with numpy is not available (apt-get install python3-numpy)",
-  );
-}
-// Only for the full-batch section: the scaling table stays numpy's.
-const torch = numpy && (await importable("torch")) ? new PythonPeer("./torch_peer.py") : undefined;
-if (!torch) {
-  log(
-    "torch peer skipped: /usr/bin/python3 cannot import torch (apt-get install --no-install-recommends python3-torch)",
-  );
+// The Python peers start (and import numpy/torch, seconds of CPU) only after the engine
+// has been timed alone.
+let numpy: PythonPeer | undefined;
+let torch: PythonPeer | undefined;
+async function startPeers(): Promise<void> {
+  numpy = (await importable("numpy")) ? new PythonPeer("./numpy_peer.py") : undefined;
+  if (!numpy) {
+    log(
+      "numpy peer skipped: /usr/bin/python3 with numpy is not available (apt-get install python3-numpy)",
+    );
+  }
+  // Only for the full-batch section: the scaling table stays numpy's.
+  torch = numpy && (await importable("torch")) ? new PythonPeer("./torch_peer.py") : undefined;
+  if (!torch) {
+    log(
+      "torch peer skipped: /usr/bin/python3 cannot import torch (apt-get install --no-install-recommends python3-torch)",
+    );
+  }
 }
 
 // ---- full batch, 60,000 samples, 784 → 10 → 10: the contenders, alternated
@@ -166,10 +172,11 @@ if (!torch) {
   const fast = await fastEngine(net, take(train, m));
   const setupMs = performance.now() - t0;
   // First the engine alone, back to back, as `tune` runs it: before the other contenders
-  // exist (the reference's 376 MB X and its garbage, the numpy process).
+  // exist (the reference's 376 MB X and its garbage, the Python processes).
   for (let i = 0; i < 2; i++) await timeIterate(fast);
   const backToBack: number[] = [];
   for (let i = 0; i < 2 * ITERATIONS; i++) backToBack.push(await timeIterate(fast));
+  await startPeers();
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
   // "ready torch <version> threads <n> default <n>"
@@ -277,19 +284,19 @@ if (!torch) {
   for (const hidden of [10, 32, 128]) {
     for (const m of [1000, 10000, 60000]) {
       const fast = await fastEngine(initNetwork(createRng(1), hidden), take(train, m));
-      const withNumpy = numpy && !(QUICK && m === 60000);
-      if (withNumpy) {
-        await numpy.setup(m, hidden);
-        await numpy.iterate();
+      const peer = QUICK && m === 60000 ? undefined : numpy;
+      if (peer) {
+        await peer.setup(m, hidden);
+        await peer.iterate();
       }
       for (let i = 0; i < 2; i++) await timeIterate(fast);
       const f: number[] = [], n: number[] = [];
       for (let i = 0; i < ITERATIONS; i++) {
         for (let k = 0; k < 3; k++) f.push(await timeIterate(fast));
-        if (withNumpy) n.push(await numpy.iterate());
+        if (peer) n.push(await peer.iterate());
       }
       fast.dispose!();
-      const sf = stats(f), sn = withNumpy ? stats(n) : undefined;
+      const sf = stats(f), sn = peer ? stats(n) : undefined;
       table.push({ m, hidden, fast: sf, numpy: sn });
       log(row([
         m,
