@@ -55,6 +55,9 @@ class PythonPeer {
   constructor(readonly script: string) {
     this.#process = new Deno.Command("/usr/bin/python3", {
       args: [new URL(script, import.meta.url).pathname],
+      // OpenBLAS threads spin for a while after each call; alternating contenders would pay
+      // for the previous one's spinning. 2^4 cycles makes them sleep at once.
+      env: { OPENBLAS_THREAD_TIMEOUT: "4" },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
