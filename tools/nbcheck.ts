@@ -11,7 +11,7 @@
  * Formatting: Deno 2.9's `deno fmt --check` reports every .ipynb as unformatted on a
  * cold cache even when `deno fmt` leaves its bytes unchanged (the same kind of bug as
  * denoland/deno#25840). So each notebook is formatted as a sibling copy and compared
- * byte for byte instead; CI runs `deno fmt --check --ignore=notebooks`.
+ * byte for byte instead; CI runs `deno fmt --check` with notebooks ignored.
  */
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
