@@ -87,7 +87,7 @@ export async function fastEngine(
   writeNetwork(buffer, L, initial);
   const pixels = columns ? new Uint16Array(nonZeros) : undefined;
   const rows = encodeSparse(data.images, count, 4 * L.hp, {
-    entries: new Uint32Array(buffer, L.entries, 2 * nonZeros),
+    entries: new Uint32Array(buffer, L.entries, nonZeros),
     starts: new Uint32Array(buffer, L.starts, count + 1),
   }, pixels);
   if (pixels) {
@@ -97,7 +97,7 @@ export async function fastEngine(
       pixels,
       4 * L.hp,
       starts,
-      new Uint32Array(buffer, L.columns, 2 * nonZeros),
+      new Uint32Array(buffer, L.columns, nonZeros),
       new Uint32Array(buffer, L.columnStarts, (starts.length - 1) * 784 + 1),
     );
   }

@@ -21,12 +21,25 @@ const INV_255: f32 = 1.0 / 255.0;
 const LOSS_CAP: f64 = 744.4400719213812;
 
 // Scratch layout per thread (bytes from `scratch`): Z_h (hp) | dA_h (hp) | A_h (hp) | Z_o (16)
-// | then, for predict, the sample's entries (up to 784 × 8 bytes).
+// | then, for predict, the sample's entries (up to 784 × 4 bytes).
 
 // ---- Z_h = W_hT[pixels]ᵀ · values, and dW_hT[pixels] += dZ_h ⊗ values.
-// A sample's entries are (u32 byte offset of its pixel's row, f32 byte value), 8 bytes each.
+// A sample's entries are u32 words offset << 8 | byte (offset: of its pixel's row), 4 bytes
+// each; the byte becomes an f32 exactly, so the sums are those of float32 pixel values. (The
+// scalar conversion measured faster than a vector one, which competes for the mul/add ports,
+// and faster than a u16 row index times the row length.)
 // N ≤ 4 vectors (16 hidden units) at a time, kept in registers; `@inline` with a constant N
 // lets the optimiser drop the unused lanes.
+
+/** The byte offset of the row named by entry word w. */
+@inline function rowOf(w: u32): usize {
+  return <usize>(w >> 8);
+}
+
+/** Entry word w's pixel byte as an f32 in every lane (exact: bytes are small integers). */
+@inline function valueOf(w: u32): v128 {
+  return f32x4.splat(<f32>(w & 0xff));
+}
 
 @inline function gatherN(W: usize, e: usize, n: i32, out: usize, N: i32, ADD: bool): void {
   // Four entries per step into four independent sums (two when N = 4, for want of registers).
@@ -34,13 +47,14 @@ const LOSS_CAP: f64 = 744.4400719213812;
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
   let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0);
-  const end = e + (<usize>n << 3);
-  const end4 = e + (<usize>(n & ~3) << 3);
-  for (; e < end4; e += 32) {
-    const r = W + <usize>load<u32>(e), x = v128.load32_splat(e, 4);
-    const q = W + <usize>load<u32>(e, 8), y = v128.load32_splat(e, 12);
-    const t = W + <usize>load<u32>(e, 16), z = v128.load32_splat(e, 20);
-    const u = W + <usize>load<u32>(e, 24), w = v128.load32_splat(e, 28);
+  const end = e + (<usize>n << 2);
+  const end4 = e + (<usize>(n & ~3) << 2);
+  for (; e < end4; e += 16) {
+    const e0 = load<u32>(e), e1 = load<u32>(e, 4), e2 = load<u32>(e, 8), e3 = load<u32>(e, 12);
+    const r = W + rowOf(e0), x = valueOf(e0);
+    const q = W + rowOf(e1), y = valueOf(e1);
+    const t = W + rowOf(e2), z = valueOf(e2);
+    const u = W + rowOf(e3), w = valueOf(e3);
     a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
     b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
     if (N > 3) {
@@ -79,8 +93,9 @@ const LOSS_CAP: f64 = 744.4400719213812;
       b3 = f32x4.add(f32x4.mul(v128.load(u, 48), w), b3);
     }
   }
-  for (; e < end; e += 8) {
-    const r = W + <usize>load<u32>(e), x = v128.load32_splat(e, 4);
+  for (; e < end; e += 4) {
+    const e0 = load<u32>(e);
+    const r = W + rowOf(e0), x = valueOf(e0);
     a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
     if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
     if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
@@ -128,13 +143,14 @@ function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
   const d1 = N > 1 ? v128.load(d, 16) : d0;
   const d2 = N > 2 ? v128.load(d, 32) : d0;
   const d3 = N > 3 ? v128.load(d, 48) : d0;
-  const end = e + (<usize>n << 3);
-  const end2 = e + (<usize>(n & ~1) << 3);
-  for (; e < end2; e += 16) {
-    const row = dW + <usize>load<u32>(e);
-    const x = v128.load32_splat(e, 4);
-    const qow = dW + <usize>load<u32>(e, 8);
-    const y = v128.load32_splat(e, 12);
+  const end = e + (<usize>n << 2);
+  const end2 = e + (<usize>(n & ~1) << 2);
+  for (; e < end2; e += 8) {
+    const e0 = load<u32>(e), e1 = load<u32>(e, 4);
+    const row = dW + rowOf(e0);
+    const x = valueOf(e0);
+    const qow = dW + rowOf(e1);
+    const y = valueOf(e1);
     const r0 = f32x4.add(f32x4.mul(d0, x), v128.load(row));
     const q0 = f32x4.add(f32x4.mul(d0, y), v128.load(qow));
     v128.store(row, r0);
@@ -159,8 +175,9 @@ function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
     }
   }
   if (e < end) {
-    const row = dW + <usize>load<u32>(e);
-    const x = v128.load32_splat(e, 4);
+    const e0 = load<u32>(e);
+    const row = dW + rowOf(e0);
+    const x = valueOf(e0);
     v128.store(row, f32x4.add(f32x4.mul(d0, x), v128.load(row)));
     if (N > 1) v128.store(row, f32x4.add(f32x4.mul(d1, x), v128.load(row, 16)), 16);
     if (N > 2) v128.store(row, f32x4.add(f32x4.mul(d2, x), v128.load(row, 32)), 32);
@@ -363,7 +380,7 @@ export function accumulate(
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
-    const e = entries + (<usize>start << 3);
+    const e = entries + (<usize>start << 2);
     sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + s), dZ_h);
     // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
     scatter(grads, hp, e, n, dZ_h);
@@ -375,7 +392,7 @@ export function accumulate(
  * The same for samples from..to in their own order, cut into blocks of `block` samples:
  * each block's dZ_h rows are kept at `dZ` (block × hp floats), then
  * dW_hT[p] += Σ x_p·dZ_h[sample] pixel by pixel from the block's columns (the samples where
- * pixel p is non-zero, entries as (dZ row offset, byte)): loads only, the row sum in registers.
+ * pixel p is non-zero, entries as dZ row offset << 8 | byte): loads only, the row sum in registers.
  * Block k's column p is columns[columnStarts[784k + p] .. columnStarts[784k + p + 1]).
  */
 export function accumulateBlocked(
@@ -400,12 +417,12 @@ export function accumulateBlocked(
     for (let s = b0; s < b1; s++) {
       const at = starts + (<usize>s << 2);
       const start = load<u32>(at), n = <i32>(load<u32>(at, 4) - start);
-      const e = entries + (<usize>start << 3);
+      const e = entries + (<usize>start << 2);
       sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + <usize>s), dZ + <usize>(s - b0) * rowBytes);
     }
     for (let p: usize = 0; p < <usize>INPUTS; p++) {
       const c0 = load<u32>(columnStarts + (p << 2)), n = <i32>(load<u32>(columnStarts + (p << 2), 4) - c0);
-      if (n > 0) gatherAdd(dZ, hp, columns + (<usize>c0 << 3), n, grads + p * rowBytes);
+      if (n > 0) gatherAdd(dZ, hp, columns + (<usize>c0 << 2), n, grads + p * rowBytes);
     }
     columnStarts += <usize>INPUTS << 2;
   }
@@ -438,13 +455,12 @@ export function predict(hp: i32, params: usize, scratch: usize, images: usize, c
       for (let p = b; p < b + 16; p++) {
         const v = load<u8>(img + <usize>p);
         if (v != 0) {
-          store<u32>(e, <u32>p * rowBytes);
-          store<f32>(e, <f32>v, 4);
-          e += 8;
+          store<u32>(e, (<u32>p * rowBytes) << 8 | v);
+          e += 4;
         }
       }
     }
-    gather(params, hp, entries, <i32>((e - entries) >> 3), scratch);
+    gather(params, hp, entries, <i32>((e - entries) >> 2), scratch);
     store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
   }
 }

@@ -31,7 +31,7 @@ export interface Layout {
   /** Per shard: f64 loss sum, f64 number correct. */
   stats: number[];
   control: number;
-  /** Samples: sparse entries (8 bytes per non-zero pixel) and per-sample starts (sparse.ts). */
+  /** Samples: sparse entries (4 bytes per non-zero pixel) and per-sample starts (sparse.ts). */
   entries: number;
   starts: number;
   labels: number;
@@ -87,6 +87,9 @@ export function layout(
   },
 ): Layout {
   const hp = paddedHidden(hidden);
+  if (INPUTS * 4 * hp > 1 << 24) {
+    throw new RangeError(`the fast engine takes at most 5348 hidden units, got ${hidden}`);
+  }
   const block = columns ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
   const blocks = columns ? blockStarts(count, block).length - 1 : 0;
   const firstBlock = columns ? [0, Math.ceil(shards(0, count)[0][1] / block)] : [0, 0];
@@ -101,14 +104,14 @@ export function layout(
   };
   const params = take(4 * paramFloats);
   const grads = Array.from({ length: SHARDS }, () => take(4 * paramFloats));
-  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 8 * INPUTS));
+  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 4 * INPUTS));
   const stats = Array.from({ length: SHARDS }, () => take(16));
   const control = take(4 * CONTROL_WORDS);
-  const entries = take(8 * nonZeros);
+  const entries = take(4 * nonZeros);
   const starts = take(4 * (count + 1));
   const labels = take(count);
   const order = take(4 * count);
-  const columnEntries = take(columns ? 8 * nonZeros : 0);
+  const columnEntries = take(columns ? 4 * nonZeros : 0);
   const columnStarts = take(columns ? 4 * (blocks * INPUTS + 1) : 0);
   const dZ = Array.from({ length: SHARDS }, () => take(4 * hp * block));
   const images = take(dense ? count * INPUTS : 0);
