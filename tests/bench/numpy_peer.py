@@ -44,9 +44,10 @@ def initial_state(images, labels, m, hidden):
                 b_o=u(10, 1))
 
 
-def main():
-    images, labels = read_training_set()
-    state = {}
+def serve(setup, steps):
+    """The line protocol: "setup <m> <hidden>" answers setup(m, hidden)'s reply line; a step's
+    name runs steps[name](state) and answers "<ms> <loss>"; "quit" ends."""
+    state = None
     for line in sys.stdin:
         cmd = line.split()
         if not cmd:
@@ -54,12 +55,18 @@ def main():
         if cmd[0] == "quit":
             break
         if cmd[0] == "setup":
-            state = initial_state(images, labels, int(cmd[1]), int(cmd[2]))
-            print("ready", flush=True)
-        elif cmd[0] == "iterate":
+            state, reply = setup(int(cmd[1]), int(cmd[2]))
+            print(reply, flush=True)
+        elif cmd[0] in steps:
             t0 = time.perf_counter()
-            loss = iterate(state)
+            loss = steps[cmd[0]](state)
             print(f"{(time.perf_counter() - t0) * 1000:.4f} {loss:.6f}", flush=True)
+
+
+def main():
+    images, labels = read_training_set()
+    serve(lambda m, hidden: (initial_state(images, labels, m, hidden), "ready"),
+          {"iterate": iterate})
 
 
 def iterate(s):

@@ -13,12 +13,10 @@ weights:
 Debian's torch starts with one thread; we ask for one per core, as numpy's BLAS uses.
 """
 import os
-import sys
-import time
 
 import torch
 
-from numpy_peer import FLOOR, LEARNING_RATE, initial_state, read_training_set
+from numpy_peer import FLOOR, LEARNING_RATE, initial_state, read_training_set, serve
 
 ETA = float(LEARNING_RATE)
 TINY = float(FLOOR)
@@ -29,25 +27,19 @@ def main():
     default_threads = torch.get_num_threads()
     torch.set_num_threads(len(os.sched_getaffinity(0)))
     images, labels = read_training_set()
-    state, graph = {}, {}
-    for line in sys.stdin:
-        cmd = line.split()
-        if not cmd:
-            continue
-        if cmd[0] == "quit":
-            break
-        if cmd[0] == "setup":
-            s = initial_state(images, labels, int(cmd[1]), int(cmd[2]))
-            state = {k: torch.from_numpy(v) for k, v in s.items()}
-            state["columns"] = torch.arange(state["X"].shape[1])
-            graph = dict(X=state["X"], y=state["y"])
-            graph.update({k: state[k].clone().requires_grad_(True) for k in PARAMETERS})
-            print(f"ready torch {torch.__version__} threads {torch.get_num_threads()} "
-                  f"default {default_threads}", flush=True)
-        elif cmd[0] in ("iterate", "autograd"):
-            t0 = time.perf_counter()
-            loss = iterate(state) if cmd[0] == "iterate" else iterate_autograd(graph)
-            print(f"{(time.perf_counter() - t0) * 1000:.4f} {loss:.6f}", flush=True)
+
+    def setup(m, hidden):
+        s = initial_state(images, labels, m, hidden)
+        state = {k: torch.from_numpy(v) for k, v in s.items()}
+        state["columns"] = torch.arange(state["X"].shape[1])
+        # autograd trains its own copy of the weights
+        graph = dict(X=state["X"], y=state["y"])
+        graph.update({k: state[k].clone().requires_grad_(True) for k in PARAMETERS})
+        return (state, graph), (f"ready torch {torch.__version__} threads "
+                                f"{torch.get_num_threads()} default {default_threads}")
+
+    serve(setup, {"iterate": lambda sg: iterate(sg[0]),
+                  "autograd": lambda sg: iterate_autograd(sg[1])})
 
 
 def iterate(s):
