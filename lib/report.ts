@@ -51,8 +51,3 @@ export function parseJsonl(text: string, source: string): SweepRecord[] {
   if (records.length === 0) throw new InputError(`${source}: no records (empty report)`);
   return records;
 }
-
-/** The PNG written beside an SVG plot: x.svg → x.png (a .png path stays as it is). */
-export function pngPathFor(path: string): string {
-  return /\.svg$/i.test(path) ? path.replace(/\.svg$/i, ".png") : path;
-}

@@ -11,6 +11,7 @@ import { loadMnist, type Split } from "../data/mnist.ts";
 import { type EngineName, ENGINES, fastPredict } from "../engine.ts";
 import { predictDataset } from "../evaluate.ts";
 import type { Network } from "../network.ts";
+import type { Figure } from "../plot.ts";
 
 export interface Flag {
   type: "string" | "boolean";
@@ -192,6 +193,16 @@ export const TRAINING_FLAGS: Flags = {
 export async function loadData(split: Split, values: Values, limit?: number): Promise<Dataset> {
   const ds = await loadMnist(split, text(values, "data"));
   return limit === undefined ? ds : take(ds, limit);
+}
+
+/**
+ * Saves a plot where the user asked, and a PNG beside an SVG (x.svg → x.png) for the README
+ * and every viewer. Returns the paths written.
+ */
+export async function savePlot(figure: Figure, path: string): Promise<string[]> {
+  const paths = /\.svg$/i.test(path) ? [path, path.replace(/\.svg$/i, ".png")] : [path];
+  for (const p of paths) await figure.save(p);
+  return paths;
 }
 
 /** Prints an object as the one JSON document on stdout. */

@@ -4,7 +4,7 @@
  */
 import { confusionHeatmap } from "../charts.ts";
 import { evaluation } from "../evaluate.ts";
-import { checkWritable, readInput } from "../files.ts";
+import { checkWritable } from "../files.ts";
 import { InputError } from "../errors.ts";
 import { loadModel } from "../model.ts";
 import {
@@ -17,9 +17,9 @@ import {
   parseFlags,
   predictWith,
   printJson,
+  savePlot,
   text,
 } from "./common.ts";
-import { pngPathFor } from "../report.ts";
 
 const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
 
@@ -52,20 +52,21 @@ export async function run(args: string[]): Promise<void> {
   const plotPath = text(values, "plot");
   const engine = engineName(values);
   if (plotPath !== undefined) await checkWritable(plotPath, "--plot");
-  if (weights === DEFAULT_WEIGHTS) {
-    await readInput(weights).catch((e) => {
-      throw new InputError(`${e.message}; train a model first with \`deno task train\``);
-    });
-  }
-  const net = await loadModel(weights);
+  const net = await loadModel(weights).catch((e) => {
+    const missing = weights === DEFAULT_WEIGHTS && e instanceof InputError &&
+      e.message.endsWith("file not found");
+    throw missing
+      ? new InputError(`${e.message}; train a model first with \`deno task train\``)
+      : e;
+  });
   const test = await loadData("test", values);
   const result = evaluation(test.labels, await predictWith(engine, net, test));
+  let plots: string[] = [];
   if (plotPath !== undefined) {
     const figure = await confusionHeatmap(result.confusion_matrix, {
       title: `Confusion matrix: accuracy ${result.accuracy.toFixed(4)} on ${result.total} digits`,
     });
-    await figure.save(plotPath);
-    if (pngPathFor(plotPath) !== plotPath) await figure.save(pngPathFor(plotPath));
+    plots = await savePlot(figure, plotPath);
   }
   if (values.json === true) {
     printJson(result);
@@ -86,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`  FP ${String(fp).padStart(w)}   TN ${String(tn).padStart(w)}`);
   if (plotPath !== undefined) {
     console.log("");
-    console.log(`heatmap: ${[...new Set([plotPath, pngPathFor(plotPath)])].join(" and ")}`);
+    console.log(`heatmap: ${plots.join(" and ")}`);
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import { learningCurves } from "../charts.ts";
 import { checkWritable, readInput } from "../files.ts";
-import { type Command, main, parseFlags, printJson, text } from "./common.ts";
-import { parseJsonl, pngPathFor } from "../report.ts";
+import { type Command, main, parseFlags, printJson, savePlot, text } from "./common.ts";
+import { parseJsonl } from "../report.ts";
 
 export const command: Command = {
   name: "plot",
@@ -37,16 +37,20 @@ export async function run(args: string[]): Promise<void> {
   await checkWritable(plotPath, "--plot");
   const records = parseJsonl(new TextDecoder().decode(await readInput(report)), report);
   const figure = await learningCurves(records, { title: text(values, "title") });
-  await figure.save(plotPath);
-  const png = pngPathFor(plotPath);
-  if (png !== plotPath) await figure.save(png);
+  const written = await savePlot(figure, plotPath);
   const rates = [...new Set(records.map((r) => r.learning_rate))];
   if (values.json === true) {
-    printJson({ report, records: records.length, learning_rates: rates, plot: plotPath, png });
+    printJson({
+      report,
+      records: records.length,
+      learning_rates: rates,
+      plot: plotPath,
+      png: written.at(-1),
+    });
     return;
   }
   console.log(`${records.length} records, learning rates ${rates.join(", ")}`);
-  console.log(`plot: ${[...new Set([plotPath, png])].join(" and ")}`);
+  console.log(`plot: ${written.join(" and ")}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

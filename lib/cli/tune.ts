@@ -20,12 +20,13 @@ import {
   positiveInt,
   positiveNumber,
   printJson,
+  savePlot,
   seed,
   text,
   TRAINING_FLAGS,
 } from "./common.ts";
 import { progress } from "./progress.ts";
-import { pngPathFor, toJsonl } from "../report.ts";
+import { toJsonl } from "../report.ts";
 
 export const command: Command = {
   name: "tune",
@@ -162,8 +163,7 @@ export async function run(args: string[]): Promise<void> {
   });
   if (report === "-") await Deno.stdout.write(new TextEncoder().encode(toJsonl(records)));
   else await writeFileAtomic(report, toJsonl(records));
-  await figure.save(plotPath);
-  if (pngPathFor(plotPath) !== plotPath) await figure.save(pngPathFor(plotPath));
+  const plots = await savePlot(figure, plotPath);
   const seconds = (performance.now() - started) / 1000;
 
   if (json) {
@@ -195,7 +195,7 @@ export async function run(args: string[]): Promise<void> {
     );
   }
   if (report !== "-") say(`report: ${report}`);
-  say(`plot:   ${[...new Set([plotPath, pngPathFor(plotPath)])].join(" and ")}`);
+  say(`plot:   ${plots.join(" and ")}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));
