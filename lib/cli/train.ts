@@ -8,7 +8,7 @@ import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
 import { checkWritable } from "../files.ts";
 import { saveModel } from "../model.ts";
-import { initNetwork } from "../network.ts";
+import { initNetwork, type Network } from "../network.ts";
 import { createRng } from "../random.ts";
 import { train } from "../train.ts";
 import {
@@ -84,6 +84,7 @@ export async function run(args: string[]): Promise<void> {
   const started = performance.now();
   const data = await loadData("train", values, limit);
   const stepsPerEpoch = Math.ceil(data.count / Math.min(batchSize ?? data.count, data.count));
+  const miniBatch = stepsPerEpoch > 1;
   const iterations = epochs === undefined
     ? positiveInt(values, "iterations")!
     : epochs * stepsPerEpoch;
@@ -91,6 +92,7 @@ export async function run(args: string[]): Promise<void> {
   const trainer = await createEngine({ engine, network, data, batchSize, seed: rngSeed });
   const bar = progress("training", iterations);
   let last = { iteration: 0, loss: NaN, accuracy: NaN };
+  let trained: Network;
   try {
     for await (const record of train(trainer, { iterations, learningRate })) {
       last = record;
@@ -99,13 +101,13 @@ export async function run(args: string[]): Promise<void> {
         `loss ${record.loss.toFixed(4)} accuracy ${record.accuracy.toFixed(4)}`,
       );
     }
+    trained = trainer.network();
   } finally {
     bar.finish();
     trainer.dispose?.();
   }
-  const trained = trainer.network();
   const seconds = (performance.now() - started) / 1000;
-  if (batchSize !== undefined && batchSize < data.count) {
+  if (miniBatch) {
     // A mini-batch's metrics describe one batch; report the whole training set instead.
     const all = evaluation(data.labels, await predictWith(engine, trained, data));
     last = { ...last, accuracy: all.accuracy };
@@ -138,7 +140,6 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  const miniBatch = batchSize !== undefined && batchSize < data.count;
   const how = miniBatch
     ? `${iterations / stepsPerEpoch} epochs (${iterations} steps of ${batchSize} samples)`
     : `${iterations} iterations`;
