@@ -4,11 +4,13 @@
  * maths in float32, same interface, lib/fast/) that the tasks use by default.
  */
 import { type Dataset, toMatrix } from "./data/dataset.ts";
+import { predictDataset } from "./evaluate.ts";
 import { fastEngine } from "./fast/engine.ts";
+import { fastPredict } from "./fast/predict.ts";
 import type { Network } from "./network.ts";
 import { referenceEngine, type TrainingEngine } from "./train.ts";
 
-export { fastPredict } from "./fast/predict.ts";
+export { fastPredict };
 
 export const ENGINES = ["fast", "reference"] as const;
 export type EngineName = typeof ENGINES[number];
@@ -37,4 +39,13 @@ export async function createEngine(options: EngineOptions): Promise<TrainingEngi
     case "fast":
       return await fastEngine(options.network, options.data, { batchSize, seed });
   }
+}
+
+/** Every sample's predicted digit, computed by the chosen engine. */
+export async function predictWith(
+  engine: EngineName,
+  net: Network,
+  ds: Dataset,
+): Promise<Uint8Array> {
+  return engine === "fast" ? await fastPredict(net, ds) : predictDataset(net, ds);
 }

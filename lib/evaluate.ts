@@ -6,6 +6,14 @@ import { type Dataset, toMatrix } from "./data/dataset.ts";
 import { argmaxColumns, type Matrix } from "./matrix.ts";
 import { forward, type Network } from "./network.ts";
 
+/** Fraction of columns of A whose argmax equals the label. */
+export function accuracyOf(A: Matrix, labels: ArrayLike<number>): number {
+  const predictions = argmaxColumns(A);
+  let correct = 0;
+  for (let j = 0; j < predictions.length; j++) if (predictions[j] === labels[j]) correct++;
+  return correct / predictions.length;
+}
+
 /** The predicted digit for every column of X (784, m). */
 export function predict(net: Network, X: Matrix): Uint8Array {
   return argmaxColumns(forward(net, X).A_o);

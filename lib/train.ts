@@ -6,8 +6,9 @@
  * (forward, backward, update). The reference engine below composes `forward`,
  * `backward` and `step` from network.ts; faster engines implement the same interface.
  */
+import { accuracyOf } from "./evaluate.ts";
 import { crossEntropy, oneHot } from "./loss.ts";
-import { argmaxColumns, type Matrix, zeros } from "./matrix.ts";
+import { type Matrix, zeros } from "./matrix.ts";
 import { backward, cloneNetwork, forward, type Network, step } from "./network.ts";
 import { createRng, shuffle } from "./random.ts";
 
@@ -36,14 +37,6 @@ export interface TrainingEngine {
 export interface TrainingRecord extends IterationMetrics {
   /** 1-based iteration number. */
   iteration: number;
-}
-
-/** Fraction of columns of A whose argmax equals the label. */
-export function accuracyOf(A: Matrix, labels: ArrayLike<number>): number {
-  const predictions = argmaxColumns(A);
-  let correct = 0;
-  for (let j = 0; j < predictions.length; j++) if (predictions[j] === labels[j]) correct++;
-  return correct / predictions.length;
 }
 
 export interface BatchOptions {

@@ -3,15 +3,14 @@
  * numbers, loading the training/test data, and the `main` wrapper that turns user
  * errors into `error: …` on stderr with exit status 1 and no stack trace.
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 import { DivergenceError } from "../train.ts";
 import { type Dataset, take } from "../data/dataset.ts";
 import { loadMnist, type Split } from "../data/mnist.ts";
-import { type EngineName, ENGINES, fastPredict } from "../engine.ts";
-import { predictDataset } from "../evaluate.ts";
-import type { Network } from "../network.ts";
-import type { Figure } from "../plot.ts";
+import { type EngineName, ENGINES } from "../engine.ts";
+import type { Figure } from "../pictures/plot.ts";
 
 export interface Flag {
   type: "string" | "boolean";
@@ -151,15 +150,6 @@ export function engineName(values: Values): EngineName {
   return raw as EngineName;
 }
 
-/** Every sample's predicted digit, computed by the chosen engine. */
-export async function predictWith(
-  engine: EngineName,
-  net: Network,
-  ds: Dataset,
-): Promise<Uint8Array> {
-  return engine === "fast" ? await fastPredict(net, ds) : predictDataset(net, ds);
-}
-
 /** True when the user typed the flag (its default does not count). */
 export function given(args: string[], name: string): boolean {
   return args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -226,5 +216,28 @@ export async function main(run: () => Promise<void>): Promise<void> {
     console.error(`internal error: ${err?.message ?? String(e)}`);
     if (Deno.env.get("DEBUG")) console.error(err?.stack);
     Deno.exit(2);
+  }
+}
+
+/** Checks early that an output path can be written, before long work starts. */
+export async function checkWritable(path: string, flag: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) {
+      throw new InputError(`${flag} ${path}: is a folder, expected a file path`);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new InputError(`${flag} ${path}: ${(e as Error).message}`);
+    }
+  }
+  const dir = dirname(path);
+  try {
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) throw new InputError(`${flag} ${path}: ${dir} is not a folder`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // A missing folder is created on write.
   }
 }

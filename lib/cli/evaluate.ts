@@ -2,12 +2,13 @@
  * `deno task evaluate`: a model's accuracy on the MNIST test set, its 10×10 confusion
  * matrix and the summed one-vs-rest binary confusion matrix, like the original project.
  */
-import { confusionHeatmap } from "../charts.ts";
+import { confusionHeatmap } from "../pictures/charts.ts";
+import { predictWith } from "../engine.ts";
 import { evaluation } from "../evaluate.ts";
-import { checkWritable } from "../files.ts";
 import { InputError } from "../errors.ts";
-import { loadModel } from "../model.ts";
+import { loadModel } from "../io/model.ts";
 import {
+  checkWritable,
   type Command,
   DATA_FLAGS,
   ENGINE_FLAG,
@@ -15,7 +16,6 @@ import {
   loadData,
   main,
   parseFlags,
-  predictWith,
   printJson,
   savePlot,
   text,

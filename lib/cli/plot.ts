@@ -2,10 +2,18 @@
  * `deno task plot`: redraws the accuracy-vs-iteration plot from an existing JSONL report,
  * without training.
  */
-import { learningCurves } from "../charts.ts";
-import { checkWritable, readInput } from "../files.ts";
-import { type Command, main, parseFlags, printJson, savePlot, text } from "./common.ts";
-import { parseJsonl } from "../report.ts";
+import { learningCurves } from "../pictures/charts.ts";
+import { readInput } from "../io/files.ts";
+import {
+  checkWritable,
+  type Command,
+  main,
+  parseFlags,
+  printJson,
+  savePlot,
+  text,
+} from "./common.ts";
+import { parseJsonl } from "../io/report.ts";
 
 export const command: Command = {
   name: "plot",

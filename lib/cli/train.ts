@@ -2,16 +2,16 @@
  * `deno task train`: full-batch gradient descent on MNIST, like the original train.py.
  * Writes the model (the original's JSON format) only when training finished.
  */
-import { createEngine } from "../engine.ts";
+import { createEngine, predictWith } from "../engine.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
-import { checkWritable } from "../files.ts";
-import { saveModel } from "../model.ts";
+import { saveModel } from "../io/model.ts";
 import { initNetwork, type Network } from "../network.ts";
 import { createRng } from "../random.ts";
 import { train } from "../train.ts";
 import {
+  checkWritable,
   type Command,
   ENGINE_FLAG,
   engineName,
@@ -21,7 +21,6 @@ import {
   parseFlags,
   positiveInt,
   positiveNumber,
-  predictWith,
   printJson,
   seed,
   text,

@@ -3,14 +3,15 @@
  * same initial weights, log accuracy and loss every K iterations as JSONL, and draw
  * accuracy vs iteration with one line per learning rate.
  */
-import { learningCurves, type SweepRecord } from "../charts.ts";
+import { learningCurves } from "../pictures/charts.ts";
 import { createEngine } from "../engine.ts";
 import { InputError } from "../errors.ts";
-import { checkWritable, writeFileAtomic } from "../files.ts";
+import { writeFileAtomic } from "../io/files.ts";
 import { initNetwork } from "../network.ts";
 import { createRng } from "../random.ts";
 import { DivergenceError, train } from "../train.ts";
 import {
+  checkWritable,
   type Command,
   ENGINE_FLAG,
   engineName,
@@ -26,7 +27,7 @@ import {
   TRAINING_FLAGS,
 } from "./common.ts";
 import { progress } from "./progress.ts";
-import { toJsonl } from "../report.ts";
+import { type SweepRecord, toJsonl } from "../io/report.ts";
 
 export const command: Command = {
   name: "tune",

@@ -3,11 +3,11 @@
  * block characters and, with --out, as an SVG (or PNG) picture.
  */
 import { image } from "../data/dataset.ts";
-import { captionedSvg, digitsPng, digitToText } from "../images.ts";
+import { captionedSvg, digitsPng, digitToText } from "../pictures/images.ts";
 import { createRng, sample } from "../random.ts";
 import { InputError } from "../errors.ts";
-import { checkWritable } from "../files.ts";
 import {
+  checkWritable,
   type Command,
   DATA_FLAGS,
   loadData,

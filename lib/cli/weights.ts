@@ -2,12 +2,11 @@
  * `deno task weights`: each hidden neuron's 784 incoming weights drawn as a 28×28 map
  * (red positive, blue negative), in one SVG (or PNG) picture.
  */
-import { captionedSvg, weightsPng } from "../images.ts";
+import { captionedSvg, weightsPng } from "../pictures/images.ts";
 import { hiddenSize } from "../network.ts";
-import { checkWritable } from "../files.ts";
-import { loadModel } from "../model.ts";
+import { loadModel } from "../io/model.ts";
 import { INPUTS } from "../network.ts";
-import { type Command, main, parseFlags, printJson, text } from "./common.ts";
+import { checkWritable, type Command, main, parseFlags, printJson, text } from "./common.ts";
 
 export const command: Command = {
   name: "weights",

@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from "fflate";
 import { InputError } from "../errors.ts";
-import { readInput } from "../files.ts";
+import { readInput } from "../io/files.ts";
 import { type Dataset, IMAGE_SIZE } from "./dataset.ts";
 
 const IMAGES_MAGIC = 2051;

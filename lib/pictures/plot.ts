@@ -7,15 +7,15 @@
 import * as Plot from "@observablehq/plot";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { parseHTML } from "linkedom";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../io/files.ts";
 
 export { Plot };
 
 const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const FONT_URL = new URL("../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf", import.meta.url);
-const WASM_URL = new URL("../node_modules/@resvg/resvg-wasm/index_bg.wasm", import.meta.url);
+const FONT_URL = new URL("../../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf", import.meta.url);
+const WASM_URL = new URL("../../node_modules/@resvg/resvg-wasm/index_bg.wasm", import.meta.url);
 
 let ready: Promise<Uint8Array> | undefined;
 

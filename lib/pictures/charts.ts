@@ -3,15 +3,8 @@
  * notebooks show the same pictures: learning curves (one line per learning rate), training
  * progress (loss and accuracy per iteration) and the confusion-matrix heatmap.
  */
+import type { SweepRecord } from "../io/report.ts";
 import { type Figure, Plot, plot } from "./plot.ts";
-
-/** One line of the hyper-parameter report (the original's hyper-tune.py format). */
-export interface SweepRecord {
-  learning_rate: number;
-  iteration: number;
-  accuracy: number;
-  loss: number;
-}
 
 /** The last record of each learning rate, for labelling line ends. */
 function lastOfEach(records: readonly SweepRecord[]): SweepRecord[] {

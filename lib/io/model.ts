@@ -4,10 +4,10 @@
  *  "output_layer": {"weights": [[…hidden] × 10], "biases": [[b] × 10]}}
  * Extra top-level keys (such as "metadata") are kept out of the network and ignored.
  */
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
 import { readInput, writeFileAtomic } from "./files.ts";
-import { fromRows, type Matrix, toRows } from "./matrix.ts";
-import { INPUTS, type Network, OUTPUTS } from "./network.ts";
+import { fromRows, type Matrix, toRows } from "../matrix.ts";
+import { INPUTS, type Network, OUTPUTS } from "../network.ts";
 
 export interface ModelJson {
   hidden_layer: { weights: number[][]; biases: number[][] };

@@ -3,7 +3,7 @@
  * half-written output) and reads that fail with a clear, one-line message.
  */
 import { basename, dirname, join } from "node:path";
-import { InputError } from "./errors.ts";
+import { InputError } from "../errors.ts";
 
 /** Writes to a temporary file beside `path`, then renames it over `path`. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -55,28 +55,5 @@ export async function readInput(path: string): Promise<Uint8Array> {
     throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
   } finally {
     file?.close();
-  }
-}
-
-/** Checks early that an output path can be written, before long work starts. */
-export async function checkWritable(path: string, flag: string): Promise<void> {
-  try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) {
-      throw new InputError(`${flag} ${path}: is a folder, expected a file path`);
-    }
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (!(e instanceof Deno.errors.NotFound)) {
-      throw new InputError(`${flag} ${path}: ${(e as Error).message}`);
-    }
-  }
-  const dir = dirname(path);
-  try {
-    const info = await Deno.stat(dir);
-    if (!info.isDirectory) throw new InputError(`${flag} ${path}: ${dir} is not a folder`);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    // A missing folder is created on write.
   }
 }

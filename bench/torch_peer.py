@@ -2,7 +2,7 @@
 """The PyTorch peer of the benchmark: the numpy peer's formulas with float32 CPU tensors.
 
 Same data, same seeded initial weights (numpy_peer.initial_state) and the same line protocol
-as tests/bench/numpy_peer.py, plus the idiomatic autograd version on its own copy of the
+as bench/numpy_peer.py, plus the idiomatic autograd version on its own copy of the
 weights:
 
   setup <m> <hidden>   -> "ready torch <version> threads <n>"
