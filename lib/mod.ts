@@ -12,10 +12,12 @@ export * from "./loss.ts";
 export * from "./network.ts";
 export * from "./gradcheck.ts";
 
-// Training and evaluation: the training loop, the engines that run it, predictions.
+// Training and evaluation: the training loop, the engines that run it, predictions, the
+// learning-rate sweep.
 export * from "./train.ts";
 export * from "./engine.ts";
 export * from "./evaluate.ts";
+export * from "./sweep.ts";
 export * from "./errors.ts";
 
 // Data: MNIST as bytes, from IDX or CSV files, or the embedded copy.

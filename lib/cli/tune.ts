@@ -4,12 +4,11 @@
  * accuracy vs iteration with one line per learning rate.
  */
 import { learningCurves } from "../pictures/charts.ts";
-import { createEngine } from "../engine.ts";
 import { InputError } from "../errors.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { initNetwork } from "../network.ts";
 import { createRng } from "../random.ts";
-import { DivergenceError, train } from "../train.ts";
+import { sweep } from "../sweep.ts";
 import {
   checkWritable,
   type Command,
@@ -27,7 +26,7 @@ import {
   TRAINING_FLAGS,
 } from "./common.ts";
 import { progress } from "./progress.ts";
-import { type SweepRecord, toJsonl } from "../io/report.ts";
+import { toJsonl } from "../io/report.ts";
 
 export const command: Command = {
   name: "tune",
@@ -65,15 +64,6 @@ export const command: Command = {
   },
 };
 
-interface Outcome {
-  learning_rate: number;
-  iterations: number;
-  loss: number;
-  accuracy: number;
-  seconds: number;
-  diverged?: string;
-}
-
 export function learningRates(raw: string): number[] {
   const parts = raw.split(",").map((s) => s.trim());
   if (parts.some((p) => p === "")) {
@@ -108,53 +98,21 @@ export async function run(args: string[]): Promise<void> {
   const started = performance.now();
   const data = await loadData("train", values, limit);
   const initial = initNetwork(createRng(rngSeed), hidden);
-  const records: SweepRecord[] = [];
-  const outcomes: Outcome[] = [];
-  // One engine for every rate: reset() restarts from the same initial weights while the
-  // encoded data (and the fast engine's worker) are kept.
-  let trainer = await createEngine({ engine, network: initial, data });
-  try {
-    for (const [k, learningRate] of rates.entries()) {
-      const t0 = performance.now();
-      if (k > 0 && trainer.reset) trainer.reset(initial);
-      else if (k > 0) {
-        trainer.dispose?.();
-        trainer = await createEngine({ engine, network: initial, data });
-      }
-      const bar = progress(`η = ${learningRate}`, iterations);
-      const outcome: Outcome = {
-        learning_rate: learningRate,
-        iterations: 0,
-        loss: NaN,
-        accuracy: NaN,
-        seconds: 0,
-      };
-      try {
-        for await (const r of train(trainer, { iterations, learningRate })) {
-          if (r.iteration % every === 0 || r.iteration === iterations) {
-            records.push({
-              learning_rate: learningRate,
-              iteration: r.iteration,
-              accuracy: r.accuracy,
-              loss: r.loss,
-            });
-          }
-          Object.assign(outcome, { iterations: r.iteration, loss: r.loss, accuracy: r.accuracy });
-          bar.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
-        }
-        bar.finish();
-      } catch (e) {
-        if (!(e instanceof DivergenceError)) throw e;
-        outcome.diverged = e.message;
-        bar.finish("diverged");
-        console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
-      }
-      outcome.seconds = (performance.now() - t0) / 1000;
-      outcomes.push(outcome);
-    }
-  } finally {
-    trainer.dispose?.();
-  }
+  let bar: ReturnType<typeof progress> | undefined;
+  const { records, outcomes } = await sweep(
+    { engine, network: initial, data, learningRates: rates, iterations, every },
+    {
+      start: (learningRate) => bar = progress(`η = ${learningRate}`, iterations),
+      iteration: (_, r) => bar?.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`),
+      end: (outcome, error) => {
+        if (error === undefined) return bar?.finish();
+        bar?.finish("diverged");
+        console.error(
+          `η = ${outcome.learning_rate}: ${error.message}; going on with the next learning rate`,
+        );
+      },
+    },
+  );
   if (records.length === 0) {
     throw new InputError("every learning rate diverged before its first logged iteration");
   }
