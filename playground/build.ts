@@ -1,0 +1,69 @@
+/**
+ * Builds the playground as a static site: the page (main.js), its training worker
+ * (trainer.js) and the fast engine's second thread (fast-worker.js), bundled for the
+ * browser with npm packages inside; kernels.wasm, KaTeX's CSS and fonts, and the embedded
+ * MNIST IDX files copied beside them. Nothing is fetched from elsewhere at run time.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EMBEDDED_DATA_DIR } from "../lib/data/mnist.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..");
+
+export const DATA_FILES = [
+  "train-images-idx3-ubyte",
+  "train-labels-idx1-ubyte",
+  "t10k-images-idx3-ubyte",
+  "t10k-labels-idx1-ubyte",
+];
+
+/** The bundles: output name → entry point. */
+const ENTRIES: [string, string][] = [
+  ["main.js", join(HERE, "main.ts")],
+  ["trainer.js", join(HERE, "trainer.ts")],
+  ["fast-worker.js", join(ROOT, "lib/fast/worker.ts")],
+];
+
+async function bundle(entry: string, output: string): Promise<void> {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "browser", "--minify", "--output", output, entry],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    throw new Error(`deno bundle ${entry} failed:\n${new TextDecoder().decode(stderr)}`);
+  }
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isFile) await Deno.copyFile(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+/** Writes the site into `out` (created if needed; the files it writes are replaced). */
+export async function buildSite(out: string): Promise<void> {
+  await Deno.mkdir(join(out, "data"), { recursive: true });
+  await Promise.all(ENTRIES.map(([name, entry]) => bundle(entry, join(out, name))));
+  // The engine starts its second thread from new URL("./worker.ts", import.meta.url): in the
+  // bundle that is a file beside trainer.js, and a static host serves ".js" as JavaScript.
+  const trainer = join(out, "trainer.js");
+  const code = await Deno.readTextFile(trainer);
+  const renamed = code.replaceAll(`"./worker.ts"`, `"./fast-worker.js"`);
+  if (renamed === code) throw new Error(`trainer.js: the engine's worker URL was not found`);
+  await Deno.writeTextFile(trainer, renamed);
+  await Deno.copyFile(join(ROOT, "lib/fast/kernels.wasm"), join(out, "kernels.wasm"));
+  for (const name of ["index.html", "style.css"]) {
+    await Deno.copyFile(join(HERE, name), join(out, name));
+  }
+  const katex = join(ROOT, "node_modules/katex/dist");
+  await Deno.mkdir(join(out, "katex"), { recursive: true });
+  await Deno.copyFile(join(katex, "katex.min.css"), join(out, "katex/katex.min.css"));
+  await copyDir(join(katex, "fonts"), join(out, "katex/fonts"));
+  for (const name of DATA_FILES) {
+    await Deno.copyFile(join(EMBEDDED_DATA_DIR, name), join(out, "data", name));
+  }
+}
