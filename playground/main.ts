@@ -154,6 +154,10 @@ function schedule(): void {
   }, wait);
 }
 
+/**
+ * Redraws what changed. While training runs, each picture is drawn in a task of its own
+ * (the main thread shares the machine's cores with the engine's two threads).
+ */
 function draw(now: boolean): void {
   drawnAt = performance.now();
   $("play").textContent = status.running ? "❚❚ pause" : "▶ play";
@@ -164,12 +168,23 @@ function draw(now: boolean): void {
     settings.batchSize ? " (last batch)" : ""
   } · test accuracy ${f(status.testAccuracy)}`;
   const width = Math.min(520, Math.max(300, (document.body.clientWidth - 60) / 2));
-  $("loss-chart").replaceChildren(lossChart(records, width));
-  $("accuracy-chart").replaceChildren(accuracyChart(records, tests, width));
+  const tasks = [
+    () => $("loss-chart").replaceChildren(lossChart(records, width)),
+    () => $("accuracy-chart").replaceChildren(accuracyChart(records, tests, width)),
+  ];
   if (networkChanged && network) {
     networkChanged = false;
-    drawWeights(network);
-    if (now || !status.running || drawnAt - digitDrawnAt > 1000) showDigit();
+    const net = network;
+    tasks.push(() => drawWeights(net));
+    if (now || !status.running || drawnAt - digitDrawnAt > 2000) tasks.push(showDigit);
+  }
+  if (!status.running) { for (const task of tasks) task(); }
+  else {
+    const next = () => {
+      tasks.shift()?.();
+      if (tasks.length) setTimeout(next);
+    };
+    next();
   }
 }
 
@@ -431,7 +446,16 @@ labelSelect.addEventListener("change", () => {
   showDigit();
 });
 
-const tex = (formula: string) => katex.renderToString(formula, { throwOnError: false });
+/** KaTeX's HTML per formula, rendered once: the panels are redrawn while training. */
+const typeset = new Map<string, string>();
+function tex(formula: string): string {
+  let html = typeset.get(formula);
+  if (html === undefined) {
+    html = katex.renderToString(formula, { throwOnError: false });
+    typeset.set(formula, html);
+  }
+  return html;
+}
 const format = (v: number) => v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
 
 /** A table of a matrix's numbers, named like the notebooks; data-values holds them exactly. */
@@ -488,10 +512,15 @@ function mapsOf(name: string, M: Matrix, signed: boolean): HTMLElement {
   return box;
 }
 
+/**
+ * Redraws the forward panel now and the backprop panel in a task of its own, so that
+ * neither holds the main thread long while training runs.
+ */
 function showDigit(): void {
   if (!network) return;
   digitDrawnAt = performance.now();
-  const f = forwardNumbers(network, pixels);
+  const net = network;
+  const f = forwardNumbers(net, pixels);
   const prediction = document.createElement("span");
   prediction.className = "prediction";
   prediction.dataset.name = "prediction";
@@ -509,7 +538,12 @@ function showDigit(): void {
   );
   const label = chosenLabel ?? trueLabel ?? f.prediction;
   labelSelect.value = String(label);
-  const b = backpropNumbers(network, pixels, label, settings.learningRate);
+  if (status.running) setTimeout(() => showBackprop(net, label));
+  else showBackprop(net, label);
+}
+
+function showBackprop(net: Network, label: number): void {
+  const b = backpropNumbers(net, pixels, label, settings.learningRate);
   $("backprop").replaceChildren(
     stepRow(`Y = \\text{one-hot}(${label})`, numbers("Y", b.Y, { signs: false })),
     stepRow("dZ_o = A_o - Y", numbers("dZ_o", b.dZ_o)),

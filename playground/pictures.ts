@@ -46,7 +46,7 @@ export function drawMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, si
 }
 
 /** At most `n` records, evenly spaced, the last kept (a plot of 10,000 points is slow to redraw). */
-function thin<T>(rows: T[], n = 600): T[] {
+function thin<T>(rows: T[], n = 400): T[] {
   if (rows.length <= n) return rows;
   const k = Math.ceil(rows.length / n);
   return rows.filter((_, i) => i % k === 0 || i === rows.length - 1);
