@@ -456,7 +456,8 @@ function tex(formula: string): string {
   }
   return html;
 }
-const format = (v: number) => v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
+const format = (v: number) =>
+  v === 0 ? "0" : Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
 
 /** A table of a matrix's numbers, named like the notebooks; data-values holds them exactly. */
 function numbers(name: string, M: Matrix, { rowLabel = "neuron", signs = true } = {}): HTMLElement {
