@@ -278,6 +278,24 @@ Deno.test({
         },
       );
 
+      await t.step("play runs until pause; a new η keeps the run going", async () => {
+        const before = (await state(page)).iteration;
+        await page.click("#play");
+        await page.waitForFunction((n) => playground.state().iteration >= n + 3, before);
+        assert.equal((await state(page)).running, true);
+        await page.evaluate(() => playground.set({ learningRate: 0.2 }));
+        const during = (await state(page)).iteration;
+        assert(during >= before + 3, "changing η does not restart the run");
+        await page.waitForFunction((n) => playground.state().iteration > n, during);
+        await page.click("#play"); // now the pause button
+        await page.waitForFunction(() => !playground.state().running);
+        const stopped = (await state(page)).iteration;
+        await page.waitForTimeout(200);
+        assert.equal((await state(page)).iteration, stopped);
+        assert.equal((await state(page)).learningRate, 0.2);
+        assert.match(page.url(), /lr=0\.2(&|$)/);
+      });
+
       await t.step("reset replays the identical curve", async () => {
         const curve = async () => {
           await page.evaluate(() => playground.reset());
