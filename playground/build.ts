@@ -37,6 +37,47 @@ async function bundle(entry: string, output: string): Promise<void> {
   }
 }
 
+/** Reads an unsigned LEB128 at `at`: [value, next position]. */
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0, shift = 0, byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
+/**
+ * The kernels with their imported memory declared not shared (limits flag 0x03 → 0x01), for
+ * pages that are not cross-origin isolated (lib/fast/kernels.ts loads it there). The code
+ * itself is the same; it uses no atomic instructions.
+ */
+export function unsharedKernels(wasm: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = wasm.slice();
+  let at = 8; // magic and version
+  while (at < out.length) {
+    const id = out[at];
+    const [size, body] = leb(out, at + 1);
+    if (id === 2) {
+      let [count, p] = leb(out, body);
+      while (count-- > 0) {
+        for (let name = 0; name < 2; name++) {
+          const [length, text] = leb(out, p);
+          p = text + length;
+        }
+        // the kernels import nothing but their memory (kind 0x02, then its limits flag)
+        if (out[p] !== 0x02) throw new Error(`kernels.wasm: an import other than the memory`);
+        if (out[p + 1] !== 0x03) throw new Error(`kernels.wasm: its memory import is not shared`);
+        out[p + 1] = 0x01;
+        return out;
+      }
+    }
+    at = body + size;
+  }
+  throw new Error("kernels.wasm: no memory import found");
+}
+
 async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
@@ -55,7 +96,9 @@ export async function buildSite(out: string): Promise<void> {
   const renamed = code.replaceAll(`"./worker.ts"`, `"./fast-worker.js"`);
   if (renamed === code) throw new Error(`trainer.js: the engine's worker URL was not found`);
   await Deno.writeTextFile(trainer, renamed);
-  await Deno.copyFile(join(ROOT, "lib/fast/kernels.wasm"), join(out, "kernels.wasm"));
+  const kernels = await Deno.readFile(join(ROOT, "lib/fast/kernels.wasm"));
+  await Deno.writeFile(join(out, "kernels.wasm"), kernels);
+  await Deno.writeFile(join(out, "kernels-unshared.wasm"), unsharedKernels(kernels));
   for (const name of ["index.html", "style.css"]) {
     await Deno.copyFile(join(HERE, name), join(out, name));
   }

@@ -142,19 +142,29 @@ const nextTurn = () =>
     channel.port2.postMessage(0);
   });
 
+/** Each play() loop has its own number: a loop whose number is not the latest stops. */
+let loops = 0;
+
 async function play(): Promise<void> {
-  while (status.running) {
+  const loop = ++loops;
+  const going = () => status.running && loop === loops;
+  while (going()) {
     await new Promise<void>((resolve) =>
       exclusive(async () => {
-        if (!status.running) return resolve();
-        const ok = await iterate();
-        if (!ok) {
+        try {
+          if (!going()) return;
+          if (!await iterate()) {
+            status.running = false;
+            await update(true, { notice: divergence() });
+          } else {
+            await update(status.iteration % TEST_EVERY === 0);
+          }
+        } catch (e) {
           status.running = false;
-          await update(true, { notice: divergence() });
-        } else {
-          await update(status.iteration % TEST_EVERY === 0);
+          throw e;
+        } finally {
+          resolve();
         }
-        resolve();
       })
     );
     await nextTurn();
@@ -189,9 +199,11 @@ async function handle(request: Request): Promise<void> {
       if (same) {
         return void post({ type: "update", status: { ...status }, records: [], id: request.id });
       }
-      status.running = false;
+      // a new start: the curves begin again, and keep going if they were
       await restart();
-      return update(true, { restarted: true, id: request.id });
+      await update(true, { restarted: true, id: request.id });
+      if (status.running) void play();
+      return;
     }
     case "play":
       if (!status.running) {

@@ -15,6 +15,7 @@ import { fromModelJson, type ModelJson } from "../lib/io/model_json.ts";
 import { oneHot } from "../lib/loss.ts";
 import { backward, forward } from "../lib/network.ts";
 import { hasChromium, launchChromium } from "../playground/browser.ts";
+import { unsharedKernels } from "../playground/build.ts";
 import { serveSite } from "../playground/server.ts";
 import {
   DEFAULTS,
@@ -107,6 +108,28 @@ Deno.test("playground settings round-trip through the query string; bad values f
   assert.equal(queryFromSettings(DEFAULTS), "?lr=0.25&hidden=10&batch=full&seed=1");
 });
 
+// ---- the kernels for pages that are not cross-origin isolated
+
+Deno.test("unsharedKernels: the same kernels over a plain (not shared) memory", async () => {
+  const wasm = await Deno.readFile(new URL("../lib/fast/kernels.wasm", import.meta.url));
+  const plain = new WebAssembly.Memory({ initial: 2, maximum: 32768 });
+  assert.throws(() =>
+    new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: plain } })
+  );
+  const unshared = unsharedKernels(wasm);
+  assert.equal(unshared.filter((b, i) => b !== wasm[i]).length, 1, "one byte differs");
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(unshared), {
+    env: { memory: plain },
+  });
+  assert.deepEqual(Object.keys(instance.exports).sort(), [
+    "accumulate",
+    "accumulateBlocked",
+    "descend",
+    "memory",
+    "predict",
+  ]);
+});
+
 // ---- the page in Chromium
 
 async function task(...args: string[]): Promise<string> {
@@ -151,7 +174,11 @@ interface Watched {
 }
 
 /** A page that records console errors, failed requests and requests to other origins. */
-async function open(browser: Browser, url: string): Promise<Watched> {
+async function open(
+  browser: Browser,
+  url: string,
+  onRequest: (url: string) => void = () => {},
+): Promise<Watched> {
   const page = await browser.newPage({ acceptDownloads: true });
   const problems: string[] = [];
   const origin = new URL(url).origin;
@@ -161,6 +188,7 @@ async function open(browser: Browser, url: string): Promise<Watched> {
   page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r: Request) => problems.push(`failed: ${r.url()}`));
   page.on("request", (r: Request) => {
+    onRequest(r.url());
     const u = new URL(r.url());
     if (/^https?:$/.test(u.protocol) && u.origin !== origin) problems.push(`outside: ${r.url()}`);
   });
@@ -442,9 +470,15 @@ Deno.test({
 
       await t.step("the static build loads cleanly without isolation, on one thread", async () => {
         const url = `http://127.0.0.1:${plain.addr.port}/?lr=0.5&seed=3`;
-        const built = await open(browser, url);
+        const wasm: string[] = [];
+        const built = await open(browser, url, (r) => wasm.push(new URL(r).pathname));
         const s = await state(built.page);
         assert.equal(s.threads, 1);
+        assert.equal(await built.page.evaluate(() => typeof SharedArrayBuffer), "undefined");
+        assert(
+          wasm.includes("/kernels-unshared.wasm") && !wasm.includes("/kernels.wasm"),
+          `${wasm}`,
+        );
         assert((await built.page.textContent("#engine"))!.includes("1 thread"));
         await built.page.evaluate(() => playground.step(50));
         assert.equal((await state(built.page)).loss, full.loss, "one thread computes what two do");
