@@ -197,7 +197,10 @@ function drawWeights(net: Network): void {
     box.replaceChildren(
       ...Array.from({ length: hidden }, (_, i) => {
         const figure = document.createElement("figure");
-        figure.append(mapCanvas(new Float64Array(784), { signed: true, size }), `neuron ${i}`);
+        figure.append(
+          mapCanvas(new Float64Array(784), { signed: true, size }),
+          hidden > 16 ? String(i) : `neuron ${i}`,
+        );
         return figure;
       }),
     );
@@ -506,7 +509,7 @@ function mapsOf(name: string, M: Matrix, signed: boolean): HTMLElement {
     const values = M.data.subarray(i * M.cols, (i + 1) * M.cols);
     figure.append(
       mapCanvas(values, { signed, size: M.rows > 16 ? 56 : 84 }),
-      M.rows > 1 ? `neuron ${i}` : "",
+      M.rows > 16 ? String(i) : M.rows > 1 ? `neuron ${i}` : "",
     );
     box.append(figure);
   }
