@@ -115,6 +115,7 @@ function onUpdate(reply: Extract<Reply, { type: "update" }>): void {
   if (reply.confusion) {
     const box = $("confusion");
     box.replaceChildren(confusionChart(reply.confusion));
+    box.dataset.values = JSON.stringify(reply.confusion);
     const correct = reply.confusion.reduce((s, row, i) => s + row[i], 0);
     $("evaluation").textContent = `test accuracy ${status.testAccuracy.toFixed(4)} (${correct}/${
       reply.confusion.flat().reduce((a, b) => a + b, 0)

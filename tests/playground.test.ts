@@ -209,6 +209,7 @@ declare const playground: {
   reset(): Promise<void>;
   predict(pixels: ArrayLike<number>): { digit: number; probabilities: number[] };
   model(): ModelJson;
+  load(model: ModelJson): Promise<void>;
 };
 
 interface State {
@@ -448,6 +449,15 @@ Deno.test({
           assert.equal((await state(page)).testAccuracy, 0.9016);
           const cli = JSON.parse(await task("evaluate", "--weights", ORIGINAL, "--json"));
           assert.equal(cli.accuracy, 0.9016);
+          const confusion = await page.evaluate(() =>
+            JSON.parse(document.getElementById("confusion")!.dataset.values!)
+          );
+          assert.deepEqual(confusion, cli.confusion_matrix);
+          // the same through the API
+          await page.evaluate(() => playground.set({ seed: 4 }));
+          assert.notEqual((await state(page)).testAccuracy, 0.9016);
+          await page.evaluate((json) => playground.load(json), json);
+          assert.equal((await state(page)).testAccuracy, 0.9016);
           const n = 200;
           const expected = predictDataset(fromModelJson(json, ORIGINAL), {
             ...test,
