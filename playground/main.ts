@@ -99,6 +99,12 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
   }
 };
 
+worker.onerror = (event) => {
+  const message = `the training worker failed: ${event.message || "it could not start"}`;
+  showNotice(message);
+  rejectReady(new Error(message));
+};
+
 function onUpdate(reply: Extract<Reply, { type: "update" }>): void {
   if (reply.restarted) {
     records = [];
@@ -228,7 +234,7 @@ function syncControls(): void {
 }
 
 /** Checks and applies part of a setting; η applies at the next iteration, the rest restarts. */
-function set(change: Partial<Settings>): Promise<void> {
+async function set(change: Partial<Settings>): Promise<void> {
   const next = { ...settings, ...change };
   const { learningRate: lr, hidden, seed } = next;
   if (!(lr > 0 && Number.isFinite(lr))) {
@@ -247,18 +253,17 @@ function set(change: Partial<Settings>): Promise<void> {
   settings = next;
   syncControls();
   hideNotice();
-  return ask({ type: "set", settings });
+  // the backprop panel's "after one step" depends on η
+  await ask({ type: "set", settings });
+  if (!status.running) showDigit();
 }
 
 function fromControl(change: () => Partial<Settings>): () => void {
-  return () => {
-    try {
-      set(change()).catch(showNotice);
-    } catch (e) {
+  return () =>
+    void set(change()).catch((e) => {
       showNotice(e);
       syncControls();
-    }
-  };
+    });
 }
 
 $("lr-slider").addEventListener(
@@ -306,12 +311,12 @@ function play(): void {
   draw(false);
 }
 const pause = () => ask({ type: "pause" });
-const step = (n = 1) => {
+const step = async (n = 1): Promise<void> => {
   if (!(Number.isInteger(n) && n >= 1)) {
     throw new RangeError(`step: ${n} is not a positive integer`);
   }
   hideNotice();
-  return ask({ type: "step", n });
+  await ask({ type: "step", n });
 };
 const reset = () => ask({ type: "reset" });
 
