@@ -182,7 +182,6 @@ async function handle(request: Request): Promise<void> {
       threads = request.threads;
       await loadData();
       await restart();
-      status.testAccuracy = (await testAccuracy()).accuracy;
       const copy = { images: test.images.slice(), labels: test.labels.slice(), count: test.count };
       post({ type: "ready", test: copy, trainCount: train.count }, [
         copy.images.buffer,
