@@ -162,8 +162,8 @@ function schedule(): void {
 }
 
 /**
- * Redraws what changed. While training runs, each picture is drawn in a task of its own
- * (the main thread shares the machine's cores with the engine's two threads).
+ * Redraws what changed, each picture in a task of its own, so that the page answers input
+ * in between (the main thread shares the machine's cores with the engine's two threads).
  */
 function draw(now: boolean): void {
   drawnAt = performance.now();
@@ -183,16 +183,13 @@ function draw(now: boolean): void {
     networkChanged = false;
     const net = network;
     tasks.push(() => drawWeights(net));
-    if (now || !status.running || drawnAt - digitDrawnAt > 2000) tasks.push(showDigit);
+    if (now || !status.running || drawnAt - digitDrawnAt > 2000) tasks.push(() => showDigit(true));
   }
-  if (!status.running) { for (const task of tasks) task(); }
-  else {
-    const next = () => {
-      tasks.shift()?.();
-      if (tasks.length) setTimeout(next);
-    };
-    next();
-  }
+  const next = () => {
+    tasks.shift()?.();
+    if (tasks.length) setTimeout(next);
+  };
+  next();
 }
 
 function drawWeights(net: Network): void {
@@ -522,11 +519,8 @@ function mapsOf(name: string, M: Matrix, signed: boolean): HTMLElement {
   return box;
 }
 
-/**
- * Redraws the forward panel now and the backprop panel in a task of its own, so that
- * neither holds the main thread long while training runs.
- */
-function showDigit(): void {
+/** Redraws the forward panel, then the backprop panel (in a task of its own if deferred). */
+function showDigit(deferBackprop = false): void {
   if (!network) return;
   digitDrawnAt = performance.now();
   const net = network;
@@ -548,7 +542,7 @@ function showDigit(): void {
   );
   const label = chosenLabel ?? trueLabel ?? f.prediction;
   labelSelect.value = String(label);
-  if (status.running) setTimeout(() => showBackprop(net, label));
+  if (deferBackprop) setTimeout(() => showBackprop(net, label));
   else showBackprop(net, label);
 }
 
