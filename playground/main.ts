@@ -157,7 +157,7 @@ function schedule(): void {
   const wait = Math.max(0, DRAW_MS - (performance.now() - drawnAt));
   drawTimer = setTimeout(() => {
     drawTimer = undefined;
-    requestAnimationFrame(() => draw(false));
+    draw(false);
   }, wait);
 }
 
@@ -189,7 +189,7 @@ function draw(now: boolean): void {
     tasks.shift()?.();
     if (tasks.length) setTimeout(next);
   };
-  next();
+  setTimeout(next);
 }
 
 function drawWeights(net: Network): void {
