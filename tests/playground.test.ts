@@ -108,6 +108,18 @@ Deno.test("playground settings round-trip through the query string; bad values f
   assert.equal(queryFromSettings(DEFAULTS), "?lr=0.25&hidden=10&batch=full&seed=1");
 });
 
+// ---- the page's own modules (CI's `deno check lib/ tests/ tools/ bench/` reaches only some)
+
+Deno.test("the playground's modules type-check", async () => {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", "playground/"],
+    cwd: new URL("..", import.meta.url),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+});
+
 // ---- the kernels for pages that are not cross-origin isolated
 
 Deno.test("unsharedKernels: the same kernels over a plain (not shared) memory", async () => {
