@@ -14,7 +14,7 @@ import { predictDataset } from "../lib/evaluate.ts";
 import { fromModelJson, type ModelJson } from "../lib/io/model_json.ts";
 import { oneHot } from "../lib/loss.ts";
 import { backward, forward } from "../lib/network.ts";
-import { hasChromium, launchChromium } from "../playground/browser.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../playground/browser.ts";
 import { unsharedKernels } from "../playground/build.ts";
 import { serveSite } from "../playground/server.ts";
 import {
@@ -257,7 +257,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
 }
 
 Deno.test({
-  name: "playground in Chromium" + (hasChromium() ? "" : " (skipped: no /usr/bin/chromium)"),
+  name: "playground in Chromium" + (hasChromium() ? "" : ` (skipped: no browser at ${CHROMIUM})`),
   ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
