@@ -104,15 +104,15 @@ async function update(
   full: boolean,
   extra: Partial<Extract<Reply, { type: "update" }>> = {},
 ): Promise<void> {
-  let tested;
-  if (full && status.iteration > 0 || extra.restarted) {
+  let tested = extra.test;
+  if (!tested && (full && status.iteration > 0 || extra.restarted)) {
     status.testAccuracy = (await testAccuracy()).accuracy;
     tested = { iteration: status.iteration, accuracy: status.testAccuracy };
   }
   const now = performance.now();
   const network = full || now - lastNetworkAt > NETWORK_EVERY_MS ? engine!.network() : undefined;
   if (network) lastNetworkAt = now;
-  post({ type: "update", status: { ...status }, records, test: tested, network, ...extra });
+  post({ type: "update", status: { ...status }, records, network, ...extra, test: tested });
   records = [];
 }
 
