@@ -16,7 +16,7 @@ import {
   mapCanvas,
   probabilityChart,
 } from "./pictures.ts";
-import type { Record, Reply, Request, Status } from "./protocol.ts";
+import type { Record, Reply, Request, Status, TestRecord } from "./protocol.ts";
 import {
   LEARNING_RATE_RANGE,
   MAX_HIDDEN,
@@ -39,7 +39,7 @@ let status: Status = {
 };
 let network: Network | undefined;
 let records: Record[] = [];
-let tests: { iteration: number; accuracy: number }[] = [];
+let tests: TestRecord[] = [];
 let test: { images: Uint8Array; labels: Uint8Array; count: number } | undefined;
 let trainCount = 60000;
 
@@ -111,7 +111,7 @@ function onUpdate(reply: Extract<Reply, { type: "update" }>): void {
     tests = [];
   }
   records.push(...reply.records);
-  if (reply.test) tests.push(reply.test);
+  tests.push(...reply.tests);
   status = reply.status;
   if (reply.network) {
     network = reply.network;

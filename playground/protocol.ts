@@ -24,6 +24,11 @@ export interface Record {
   accuracy: number;
 }
 
+export interface TestRecord {
+  iteration: number;
+  accuracy: number;
+}
+
 export interface Status {
   iteration: number;
   loss: number;
@@ -46,8 +51,8 @@ export type Reply =
     records: Record[];
     /** Set when the curves start over (reset, new setting, load). */
     restarted?: boolean;
-    /** The test accuracy measured at this update's iteration, if it was. */
-    test?: { iteration: number; accuracy: number };
+    /** The test accuracies measured since the last update (every few iterations, and at pauses). */
+    tests: TestRecord[];
     network?: Network;
     confusion?: number[][];
     /** The request this update completes. */

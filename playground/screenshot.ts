@@ -1,6 +1,6 @@
 /**
  * `deno task playground:screenshot [FILE]`: the README's picture of the playground, taken
- * from the real page (built, served with COOP/COEP, headless Chromium): 150 iterations at
+ * from the real page (built, served with COOP/COEP, headless Chromium): 300 iterations at
  * η = 0.5, then a digit drawn on the pad. Default FILE: resources/playground.png.
  */
 import { launchChromium } from "./browser.ts";
@@ -19,7 +19,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.goto(`http://127.0.0.1:${server.addr.port}/?lr=0.5&hidden=10&batch=full&seed=1`);
   await page.evaluate(() => playground.ready);
-  await page.evaluate(() => playground.step(150));
+  await page.evaluate(() => playground.step(300));
   // a "2" drawn with the mouse, as a learner would
   await page.locator("#pad").scrollIntoViewIfNeeded();
   const box = (await page.locator("#pad").boundingBox())!;

@@ -11,7 +11,7 @@ import { fastPredict } from "../lib/fast/predict.ts";
 import { cloneNetwork, initNetwork, type Network } from "../lib/network.ts";
 import { createRng } from "../lib/random.ts";
 import { DIVERGENCE_LOSS, type TrainingEngine } from "../lib/train.ts";
-import type { Record, Reply, Request, Status } from "./protocol.ts";
+import type { Record, Reply, Request, Status, TestRecord } from "./protocol.ts";
 import type { Settings } from "./settings.ts";
 
 /** Test accuracy every this many iterations while playing. */
@@ -43,6 +43,9 @@ let status: Status = {
   running: false,
 };
 let records: Record[] = [];
+let tests: TestRecord[] = [];
+/** The iteration whose test accuracy status.testAccuracy is (−1: none yet). */
+let testedAt = -1;
 let lastNetworkAt = 0;
 
 /** Fetches the four IDX files, reporting the bytes received. */
@@ -90,6 +93,8 @@ async function restart(network?: Network): Promise<void> {
   });
   status = { ...status, iteration: 0, loss: NaN, trainAccuracy: NaN, testAccuracy: NaN };
   records = [];
+  tests = [];
+  testedAt = -1;
 }
 
 async function testAccuracy(): Promise<{ accuracy: number; predictions: Uint8Array }> {
@@ -99,21 +104,28 @@ async function testAccuracy(): Promise<{ accuracy: number; predictions: Uint8Arr
   return { accuracy: correct / test.count, predictions };
 }
 
+/** Measures the test accuracy now, unless it was at this iteration already. */
+async function measureTest(): Promise<Uint8Array | undefined> {
+  if (testedAt === status.iteration) return;
+  const { accuracy, predictions } = await testAccuracy();
+  status.testAccuracy = accuracy;
+  testedAt = status.iteration;
+  tests.push({ iteration: status.iteration, accuracy });
+  return predictions;
+}
+
 /** Sends what changed; with `full`, also the test accuracy and the network. */
 async function update(
   full: boolean,
   extra: Partial<Extract<Reply, { type: "update" }>> = {},
 ): Promise<void> {
-  let tested = extra.test;
-  if (!tested && (full && status.iteration > 0 || extra.restarted)) {
-    status.testAccuracy = (await testAccuracy()).accuracy;
-    tested = { iteration: status.iteration, accuracy: status.testAccuracy };
-  }
+  if (full) await measureTest();
   const now = performance.now();
   const network = full || now - lastNetworkAt > NETWORK_EVERY_MS ? engine!.network() : undefined;
   if (network) lastNetworkAt = now;
-  post({ type: "update", status: { ...status }, records, network, ...extra, test: tested });
+  post({ type: "update", status: { ...status }, records, tests, network, ...extra });
   records = [];
+  tests = [];
 }
 
 /** One iteration; false when training diverged. */
@@ -123,6 +135,7 @@ async function iterate(): Promise<boolean> {
   status.loss = loss;
   status.trainAccuracy = accuracy;
   records.push({ iteration: status.iteration, loss, accuracy });
+  if (status.iteration % TEST_EVERY === 0) await measureTest();
   return loss <= DIVERGENCE_LOSS;
 }
 
@@ -157,7 +170,7 @@ async function play(): Promise<void> {
             status.running = false;
             await update(true, { notice: divergence() });
           } else {
-            await update(status.iteration % TEST_EVERY === 0);
+            await update(false);
           }
         } catch (e) {
           status.running = false;
@@ -196,7 +209,7 @@ async function handle(request: Request): Promise<void> {
       const same = old.hidden === settings.hidden && old.seed === settings.seed &&
         old.batchSize === settings.batchSize;
       if (same) {
-        return void post({ type: "update", status: { ...status }, records: [], id: request.id });
+        return update(false, { id: request.id });
       }
       // a new start: the curves begin again, and keep going if they were
       await restart();
@@ -220,8 +233,10 @@ async function handle(request: Request): Promise<void> {
     }
     case "reset":
       engine!.reset!(start);
-      status = { ...status, iteration: 0, loss: NaN, trainAccuracy: NaN };
+      status = { ...status, iteration: 0, loss: NaN, trainAccuracy: NaN, testAccuracy: NaN };
       records = [];
+      tests = [];
+      testedAt = -1;
       return update(true, { restarted: true, id: request.id });
     case "load":
       status.running = false;
@@ -229,14 +244,9 @@ async function handle(request: Request): Promise<void> {
       await restart(request.network);
       return update(true, { restarted: true, id: request.id });
     case "evaluate": {
-      const { accuracy, predictions } = await testAccuracy();
-      status.testAccuracy = accuracy;
+      const predictions = await measureTest() ?? (await testAccuracy()).predictions;
       const confusion = evaluation(test.labels, predictions).confusion_matrix;
-      return update(true, {
-        id: request.id,
-        confusion,
-        test: { iteration: status.iteration, accuracy },
-      });
+      return update(true, { id: request.id, confusion });
     }
   }
 }
