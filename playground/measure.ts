@@ -3,7 +3,8 @@
  * - a full-batch iteration on the 60,000 digits: the fast engine under Deno (as `deno task
  *   bench` times it) against the page in headless Chromium (two threads, served with
  *   COOP/COEP), in alternated rounds; the page's figure is (time of step(1 + N) − step(1)) / N,
- *   so the one update sent at the end of a step is left out;
+ *   so the one update sent at the end of a step is left out (the test accuracy the page
+ *   measures every ten iterations stays in);
  * - iterations per second while the page plays (what a learner sees, updates included);
  * - the page's load time over localhost once its files are in the browser's cache;
  * - the longest main-thread stall while it plays (long tasks and requestAnimationFrame gaps).
