@@ -52,12 +52,20 @@ export interface Kernels {
 const MAXIMUM_PAGES = 32768;
 const PAGE = 65536;
 
+/**
+ * A browser page that is not cross-origin isolated has no SharedArrayBuffer (and some browsers
+ * refuse shared memories there): it gets a plain memory, and kernels-unshared.wasm, the same
+ * module with its memory import not declared shared (written by the playground's build).
+ */
+const SHARED = typeof SharedArrayBuffer !== "undefined";
+
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** The compiled module, once per thread. */
 export function kernelModule(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
-    const response = await fetch(new URL("./kernels.wasm", import.meta.url));
+    const name = SHARED ? "./kernels.wasm" : "./kernels-unshared.wasm";
+    const response = await fetch(new URL(name, import.meta.url));
     return await WebAssembly.compile(await response.arrayBuffer());
   })();
   return compiled;
@@ -69,7 +77,7 @@ export function createMemory(bytes: number): WebAssembly.Memory {
   if (pages > MAXIMUM_PAGES) {
     throw new RangeError(`the fast engine needs ${bytes} bytes, more than its 2 GiB memory`);
   }
-  return new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, shared: true });
+  return new WebAssembly.Memory({ initial: pages, maximum: MAXIMUM_PAGES, shared: SHARED });
 }
 
 export async function instantiate(memory: WebAssembly.Memory): Promise<Kernels> {

@@ -1,0 +1,63 @@
+/**
+ * The messages between the page (main.ts) and its training worker (trainer.ts).
+ * Networks travel as the library's Network (matrices over Float64Array; structured clone).
+ */
+import type { Network } from "../lib/network.ts";
+import type { Settings } from "./settings.ts";
+
+export type Request =
+  | { type: "init"; settings: Settings; threads: 1 | 2 }
+  /** A new setting: a new learning rate applies at the next iteration; anything else restarts. */
+  | { type: "set"; settings: Settings; id: number }
+  | { type: "play" }
+  | { type: "pause"; id: number }
+  | { type: "step"; n: number; id: number }
+  | { type: "reset"; id: number }
+  /** Start over from this network (it becomes what reset returns to). */
+  | { type: "load"; network: Network; id: number }
+  /** Test accuracy and the confusion matrix of the current network. */
+  | { type: "evaluate"; id: number };
+
+export interface Record {
+  iteration: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface TestRecord {
+  iteration: number;
+  accuracy: number;
+}
+
+export interface Status {
+  iteration: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  running: boolean;
+}
+
+export type Reply =
+  | { type: "progress"; loaded: number; total: number }
+  | {
+    type: "ready";
+    test: { images: Uint8Array; labels: Uint8Array; count: number };
+    trainCount: number;
+  }
+  | {
+    type: "update";
+    status: Status;
+    /** The iterations run since the last update (empty after a restart). */
+    records: Record[];
+    /** Set when the curves start over (reset, new setting, load). */
+    restarted?: boolean;
+    /** The test accuracies measured since the last update (every few iterations, and at pauses). */
+    tests: TestRecord[];
+    network?: Network;
+    confusion?: number[][];
+    /** The request this update completes. */
+    id?: number;
+    /** Why training stopped by itself (divergence). */
+    notice?: string;
+  }
+  | { type: "error"; message: string; id?: number };
