@@ -20,11 +20,13 @@ export * from "./evaluate.ts";
 export * from "./sweep.ts";
 export * from "./errors.ts";
 
-// Data: MNIST as bytes, from IDX or CSV files, or the embedded copy.
+// Data: MNIST as bytes, from IDX or CSV files, or the embedded copy; a drawn digit made
+// to look like MNIST's.
 export * from "./data/dataset.ts";
 export * from "./data/idx.ts";
 export * from "./data/csv.ts";
 export * from "./data/mnist.ts";
+export * from "./data/preprocess.ts";
 
 // Files the tasks write and read: models and the sweep report.
 export * from "./io/model.ts";
