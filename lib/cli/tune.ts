@@ -6,22 +6,28 @@
 import { learningCurves } from "../pictures/charts.ts";
 import { createEngine } from "../engine.ts";
 import { InputError } from "../errors.ts";
-import { writeFileAtomic } from "../io/files.ts";
+import { writeFilesAtomic } from "../io/files.ts";
 import { initNetwork } from "../network.ts";
 import { createRng } from "../random.ts";
 import { DivergenceError, train } from "../train.ts";
 import {
-  checkWritable,
+  checkHidden,
+  checkOutputs,
   type Command,
+  dataInputs,
+  divergence,
   ENGINE_FLAG,
   engineName,
-  loadData,
+  locateData,
   main,
+  named,
   parseFlags,
+  picturePaths,
+  plotFiles,
   positiveInt,
   positiveNumber,
   printJson,
-  savePlot,
+  readData,
   seed,
   text,
   TRAINING_FLAGS,
@@ -99,14 +105,19 @@ export async function run(args: string[]): Promise<void> {
   const report = text(values, "report")!;
   const plotPath = text(values, "plot")!;
   const json = values.json === true;
-  if (report !== "-") await checkWritable(report, "--report");
-  await checkWritable(plotPath, "--plot");
   if (json && report === "-") {
     throw new InputError("--report - and --json both want stdout: give --report a file");
   }
+  checkHidden(hidden, engine);
+  const plots = picturePaths("--plot", plotPath, true);
+  const trainFiles = (await locateData("train", values))!;
+  await checkOutputs(dataInputs(trainFiles), [
+    ...(report === "-" ? [] : [named("--report", report)]),
+    ...plots,
+  ]);
 
   const started = performance.now();
-  const data = await loadData("train", values, limit);
+  const data = await readData(trainFiles, values, "train", limit);
   const initial = initNetwork(createRng(rngSeed), hidden);
   const records: SweepRecord[] = [];
   const outcomes: Outcome[] = [];
@@ -145,7 +156,7 @@ export async function run(args: string[]): Promise<void> {
         bar.finish();
       } catch (e) {
         if (!(e instanceof DivergenceError)) throw e;
-        outcome.diverged = e.message;
+        outcome.diverged = divergence(e);
         bar.finish("diverged");
         console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
       }
@@ -162,9 +173,13 @@ export async function run(args: string[]): Promise<void> {
   const figure = await learningCurves(records, {
     title: `Training accuracy vs iteration (${data.count} samples, hidden ${hidden})`,
   });
+  // The report, the SVG and the PNG are renamed into place together: an error leaves all
+  // three old files as they were.
+  await writeFilesAtomic([
+    ...(report === "-" ? [] : [{ path: report, content: toJsonl(records) }]),
+    ...plotFiles(figure, plotPath),
+  ]);
   if (report === "-") await Deno.stdout.write(new TextEncoder().encode(toJsonl(records)));
-  else await writeFileAtomic(report, toJsonl(records));
-  const plots = await savePlot(figure, plotPath);
   const seconds = (performance.now() - started) / 1000;
 
   if (json) {
@@ -196,7 +211,7 @@ export async function run(args: string[]): Promise<void> {
     );
   }
   if (report !== "-") say(`report: ${report}`);
-  say(`plot:   ${plots.join(" and ")}`);
+  say(`plot:   ${plots.map((p) => p.path).join(" and ")}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));
