@@ -14,8 +14,8 @@ export class InputError extends Error {
  * bytes may have brought in are written as \xNN, and a very long message is cut.
  */
 export function printable(message: string, max = 400): string {
-  // deno-lint-ignore no-control-regex
   const escaped = message.replace(
+    // deno-lint-ignore no-control-regex
     /[\x00-\x1f\x7f-\x9f\ufffd]/g,
     (c) => c === "\ufffd" ? "\\ufffd" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );
