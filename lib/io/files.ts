@@ -112,9 +112,13 @@ export async function probeWritable(path: string): Promise<void> {
 
 /** One output staged to a temporary file, waiting for `commit` to put it in place. */
 export interface Staged {
+  /** Written through (a FIFO, a device) at commit: cannot be undone, so committed first. */
+  readonly through: boolean;
   /** Renames the temporary onto the target (or writes through a FIFO/device). */
   commit(): Promise<void>;
-  /** Removes the temporary; the target is left as it was. */
+  /** After a commit: puts the old file back (or removes the new one if there was none). */
+  undo(): Promise<void>;
+  /** Removes the temporaries (and the kept old file); the target is left as it is. */
   abort(): Promise<void>;
 }
 
@@ -125,9 +129,10 @@ export interface Staged {
  */
 export async function stageFile(path: string, content: string | Uint8Array): Promise<Staged> {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  const { kind, target } = await destination(path);
+  const { kind, target, info } = await destination(path);
   if (kind === "through") {
     return {
+      through: true,
       async commit() {
         try {
           // No truncate, no create: the bytes go through to whatever reads or holds them.
@@ -142,6 +147,7 @@ export async function stageFile(path: string, content: string | Uint8Array): Pro
           throw new InputError(`${path}: cannot write: ${reason(e)}`);
         }
       },
+      async undo() {},
       async abort() {},
     };
   }
@@ -151,31 +157,45 @@ export async function stageFile(path: string, content: string | Uint8Array): Pro
   } catch (e) {
     throw new InputError(`${path}: cannot create folder ${dir}: ${reason(e)}`);
   }
-  const tmp = join(dir, `.${basename(target)}.${Deno.pid}.${Date.now()}.tmp`);
+  const stem = join(dir, `.${basename(target)}.${Deno.pid}.${Date.now()}`);
+  const tmp = `${stem}.tmp`, old = `${stem}.old`;
   try {
     await Deno.writeFile(tmp, bytes);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw new InputError(`${path}: cannot write: ${reason(e)}`);
   }
+  let kept = false;
+  const abort = async () => {
+    await Deno.remove(tmp).catch(() => {});
+    if (kept) await Deno.remove(old).catch(() => {});
+    kept = false;
+  };
   return {
+    through: false,
+    abort,
     async commit() {
       try {
+        // A second name for the old file, so that undo can put it back.
+        if (info?.isFile) kept = await Deno.link(target, old).then(() => true, () => false);
         await Deno.rename(tmp, target);
       } catch (e) {
-        await Deno.remove(tmp).catch(() => {});
+        await abort();
         throw new InputError(`${path}: cannot write: ${reason(e)}`);
       }
     },
-    async abort() {
-      await Deno.remove(tmp).catch(() => {});
+    async undo() {
+      if (kept) await Deno.rename(old, target).catch(() => {});
+      else if (!info) await Deno.remove(target).catch(() => {});
+      kept = false;
     },
   };
 }
 
 /**
  * Writes several files so that an error leaves every old file as it was: all are staged to
- * temporaries first, then renamed together.
+ * temporaries first, then renamed together; if one rename fails, those already done are
+ * undone. Files written through (FIFOs, devices) go first, since they cannot be undone.
  */
 export async function writeFilesAtomic(
   files: readonly { path: string; content: string | Uint8Array }[],
@@ -187,7 +207,17 @@ export async function writeFilesAtomic(
     await Promise.all(staged.map((s) => s.abort()));
     throw e;
   }
-  for (const s of staged) await s.commit();
+  staged.sort((a, b) => Number(b.through) - Number(a.through));
+  for (const [k, s] of staged.entries()) {
+    try {
+      await s.commit();
+    } catch (e) {
+      for (const done of staged.slice(0, k)) await done.undo();
+      await Promise.all(staged.map((t) => t.abort()));
+      throw e;
+    }
+  }
+  await Promise.all(staged.map((s) => s.abort()));
 }
 
 /** Writes one file atomically (see stageFile): the old file stays whole until the rename. */
