@@ -15,7 +15,6 @@ import {
   checkOutputs,
   type Command,
   dataInputs,
-  divergence,
   ENGINE_FLAG,
   engineName,
   locateData,
@@ -156,7 +155,7 @@ export async function run(args: string[]): Promise<void> {
         bar.finish();
       } catch (e) {
         if (!(e instanceof DivergenceError)) throw e;
-        outcome.diverged = divergence(e);
+        outcome.diverged = e.message;
         bar.finish("diverged");
         console.error(`η = ${learningRate}: ${e.message}; going on with the next learning rate`);
       }
