@@ -326,6 +326,9 @@ Deno.test("bad flags give one line naming the flag", async () => {
     ["tune", ["--every", "0"], /--every 0: expected a whole number ≥ 1/],
     ["view", ["--split", "validation"], /--split validation: expected train or test/],
     ["train", ["--out", tmp], /--out .*: is a folder/],
+    ["evaluate", ["--data", ""], /--data '': expected a file or folder path$/],
+    ["evaluate", ["--weights", ""], /--weights '': expected a file path$/],
+    ["view", ["--out", ""], /--out '': expected a file path$/],
   ];
   for (const [name, args, pattern] of cases) assertUserError(await task(name, ...args), pattern);
 });

@@ -89,6 +89,13 @@ export function parseFlags(command: Command, args: string[]): Values | undefined
     console.log(helpText(command));
     return undefined;
   }
+  // An empty path names no file: say so before anything resolves it to the current folder.
+  for (const [name, f] of Object.entries(command.flags)) {
+    if ((f.arg === "FILE" || f.arg === "PATH") && parsed.values[name] === "") {
+      const what = f.arg === "FILE" ? "file" : "file or folder";
+      throw new InputError(`--${name} '': expected a ${what} path`);
+    }
+  }
   return parsed.values as Values;
 }
 
@@ -189,7 +196,7 @@ export async function withFlag<T>(flag: string, value: string, work: () => Promi
     return await work();
   } catch (e) {
     if (
-      e instanceof InputError && (e.message.startsWith(`${value}:`) || e.message.startsWith("'':"))
+      e instanceof InputError && value !== "" && e.message.startsWith(`${value}:`)
     ) {
       throw new InputError(`${flag} ${e.message}`);
     }
@@ -278,7 +285,6 @@ export function picturePaths(flag: string, path: string, twin: boolean): NamedPa
  */
 export async function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): Promise<void> {
   for (const o of outputs) {
-    if (o.path === "") throw new InputError(`${o.label}: expected a file path`);
     try {
       await probeWritable(o.path);
     } catch (e) {
