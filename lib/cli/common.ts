@@ -7,7 +7,14 @@ import { parseArgs } from "node:util";
 import { InputError, printable } from "../errors.ts";
 import { DivergenceError } from "../train.ts";
 import { type Dataset, take } from "../data/dataset.ts";
-import { locateMnist, type MnistFiles, mnistPaths, readMnist, type Split } from "../data/mnist.ts";
+import {
+  locateMnist,
+  type MnistFiles,
+  mnistPaths,
+  readMnist,
+  requireMnist,
+  type Split,
+} from "../data/mnist.ts";
 import { type EngineName, ENGINES } from "../engine.ts";
 import { layout } from "../fast/layout.ts";
 import { fileKey, probeWritable } from "../io/files.ts";
@@ -205,8 +212,8 @@ export async function withFlag<T>(flag: string, value: string, work: () => Promi
 }
 
 /**
- * Where a split is, from `--data` or the embedded MNIST, found before anything is read:
- * undefined when a --data folder holds no such split (and `optional`), else an error.
+ * Where a split is, from `--data` or the embedded MNIST, found before anything is read;
+ * when `optional`, undefined for a --data folder without it.
  */
 export async function locateData(
   split: Split,
@@ -214,15 +221,8 @@ export async function locateData(
   optional = false,
 ): Promise<MnistFiles | undefined> {
   const path = text(values, "data");
-  const files = await withFlag("--data", path ?? "", () => locateMnist(split, path));
-  if (files === undefined && !optional) {
-    throw new InputError(
-      `--data ${path}: no MNIST ${split} set there (looked for ${
-        split === "train" ? "train" : "t10k"
-      }-images-idx3-ubyte[.gz] and mnist_${split}.csv/.zip)`,
-    );
-  }
-  return files;
+  const locate = optional ? locateMnist : requireMnist;
+  return await withFlag("--data", path ?? "", () => locate(split, path));
 }
 
 /** Reads located data, keeping the first `limit` samples. */
@@ -234,11 +234,6 @@ export async function readData(
 ): Promise<Dataset> {
   const ds = await withFlag("--data", text(values, "data") ?? "", () => readMnist(files, split));
   return limit === undefined ? ds : take(ds, limit);
-}
-
-/** Loads a split, from `--data` or the embedded MNIST, keeping the first `limit` samples. */
-export async function loadData(split: Split, values: Values, limit?: number): Promise<Dataset> {
-  return await readData((await locateData(split, values))!, values, split, limit);
 }
 
 /** A file a run reads or writes, with the words that name it in an error. */

@@ -91,8 +91,8 @@ export async function readMnist(files: MnistFiles, split?: Split): Promise<Datas
   return ds;
 }
 
-/** Loads the `split` of MNIST from `path`, or from the embedded copy when `path` is undefined. */
-export async function loadMnist(split: Split, path?: string): Promise<Dataset> {
+/** The files of the `split` at `path`, like locateMnist, but a folder without it is an error. */
+export async function requireMnist(split: Split, path?: string): Promise<MnistFiles> {
   const files = await locateMnist(split, path);
   if (files === undefined) {
     throw new InputError(
@@ -101,5 +101,10 @@ export async function loadMnist(split: Split, path?: string): Promise<Dataset> {
       }-images-idx3-ubyte[.gz] and mnist_${split}.csv/.zip)`,
     );
   }
-  return await readMnist(files, split);
+  return files;
+}
+
+/** Loads the `split` of MNIST from `path`, or from the embedded copy when `path` is undefined. */
+export async function loadMnist(split: Split, path?: string): Promise<Dataset> {
+  return await readMnist(await requireMnist(split, path), split);
 }
