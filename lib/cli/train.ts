@@ -2,6 +2,7 @@
  * `deno task train`: full-batch gradient descent on MNIST, like the original train.py.
  * Writes the model (the original's JSON format) only when training finished.
  */
+import type { MnistFiles } from "../data/mnist.ts";
 import { createEngine, predictWith } from "../engine.ts";
 import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
@@ -86,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
   // Everything that can fail is found before training: where the data is, that the model
   // can be written and overwrites neither the data nor anything else.
   const trainFiles = (await locateData("train", values))!;
-  const testFiles = await testSplit(values);
+  const { files: testFiles, none: noTestSet } = await testSplit(values);
   await checkOutputs([...dataInputs(trainFiles), ...dataInputs(testFiles)], [named("--out", out)]);
 
   const started = performance.now();
@@ -164,25 +165,21 @@ export async function run(args: string[]): Promise<void> {
         testResult.accuracy.toFixed(4)
       } (${testResult.correct}/${testResult.total})`,
     );
-  } else console.log(`test accuracy:     none (${noTestSet(values)})`);
+  } else console.log(`test accuracy:     none (${noTestSet})`);
   console.log(`model written to ${out}`);
 }
 
 /**
  * Where the test split beside the training data is: embedded, or in the same --data
- * folder; undefined when there is none (a single CSV file holds one split only).
+ * folder; otherwise why there is none (a single CSV file holds one split only).
  */
-async function testSplit(values: Values) {
+async function testSplit(values: Values): Promise<{ files?: MnistFiles; none?: string }> {
   const path = text(values, "data");
-  if (path !== undefined && (await Deno.stat(path)).isFile) return undefined;
-  return await locateData("test", values, true);
-}
-
-function noTestSet(values: Values): string {
-  const path = text(values, "data")!;
-  return Deno.statSync(path).isFile
-    ? `--data ${path} is one file, one split: no test set`
-    : `--data ${path} holds no test split`;
+  if (path !== undefined && (await Deno.stat(path)).isFile) {
+    return { none: `--data ${path} is one file, one split: no test set` };
+  }
+  const files = await locateData("test", values, true);
+  return files ? { files } : { none: `--data ${path} holds no test split` };
 }
 
 if (import.meta.main) await main(() => run(Deno.args));
