@@ -23,69 +23,75 @@ function shown(field: string): string {
   return JSON.stringify(field.length > 20 ? `${field.slice(0, 20)}…` : field);
 }
 
-/** A dataset from CSV text; `path` names the file in errors, with the file's own line numbers. */
+/**
+ * A dataset from CSV text; `path` names the file in errors, with the file's own line numbers.
+ * Rows are taken one at a time (papaparse's `step`), so that the rows of a large file are
+ * never all held as strings at once.
+ */
 export function parseCsv(text: string, path: string): Dataset {
   if (text.trim() === "") throw new InputError(`${path}: empty file`);
-  // Empty lines are kept so that row r is line r + 1; blank lines are skipped below.
-  const rows: string[][] = Papa.parse<string[]>(text, { skipEmptyLines: false }).data;
-  const blank = (row: string[]) => row.length === 1 && row[0].trim() === "";
-  let first = rows.findIndex((row: string[]) => !blank(row));
-  let label = 0;
-  const head = rows[first];
-  if (head.every((f) => !NUMBER.test(f))) {
-    label = head.findIndex((f) => f.trim().toLowerCase() === "label");
-    if (label < 0) {
-      const names = head.slice(0, 3).map((f) => f.trim()).join(",");
-      throw new InputError(
-        `${path}: line ${
-          first + 1
-        }: the header (${names},…) has no "label" column: unlabelled digits cannot be trained or evaluated`,
-      );
-    }
-    if (head.length !== COLUMNS) {
-      throw new InputError(
-        `${path}: line ${
-          first + 1
-        }: the header has ${head.length} columns, expected ${COLUMNS} (label and 784 pixels)`,
-      );
-    }
-    first++;
-  }
-  let count = 0;
-  for (let r = first; r < rows.length; r++) if (!blank(rows[r])) count++;
-  if (count === 0) throw new InputError(`${path}: no data rows`);
-  const images = new Uint8Array(count * IMAGE_SIZE);
-  const labels = new Uint8Array(count);
-  let j = 0;
-  for (let r = first; r < rows.length; r++) {
-    const row = rows[r];
-    if (blank(row)) continue;
-    const line = r + 1;
-    if (row.length !== COLUMNS) {
-      throw new InputError(
-        `${path}: line ${line}: ${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`,
-      );
-    }
-    const digit = row[label];
-    if (!INTEGER.test(digit) || Number(digit) > 9) {
-      throw new InputError(`${path}: line ${line}: label ${shown(digit)} is not a digit 0..9`);
-    }
-    labels[j] = Number(digit);
-    const offset = j * IMAGE_SIZE;
-    for (let c = 0, i = 0; c < COLUMNS; c++) {
-      if (c === label) continue;
-      const field = row[c];
-      const v = Number(field);
-      if (!INTEGER.test(field) || v > 255) {
-        throw new InputError(
-          `${path}: line ${line}: pixel ${i} is ${shown(field)}, expected an integer 0..255`,
-        );
+  // Every line could be a sample: size the arrays for that and keep the rows that are.
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+  const images = new Uint8Array(lines * IMAGE_SIZE);
+  const labels = new Uint8Array(lines);
+  let line = 0, count = 0;
+  let label = -1; // the label's column, known after the first non-blank row
+  const fail = (problem: string): never => {
+    throw new InputError(`${path}: line ${line}: ${problem}`);
+  };
+  // Empty lines are kept (not skipped by papaparse) so that the r-th row is line r.
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: false,
+    step: ({ data: row }: { data: string[] }) => {
+      line++;
+      if (row.length === 1 && row[0].trim() === "") return;
+      if (label < 0) {
+        label = 0;
+        if (row.every((f) => !NUMBER.test(f))) {
+          label = row.findIndex((f) => f.trim().toLowerCase() === "label");
+          const names = row.slice(0, 3).map((f) => f.trim()).join(",");
+          if (label < 0) {
+            fail(
+              `the header (${names},…) has no "label" column: unlabelled digits cannot be trained or evaluated`,
+            );
+          }
+          if (row.length !== COLUMNS) {
+            fail(
+              `the header has ${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`,
+            );
+          }
+          return;
+        }
       }
-      images[offset + i++] = v;
-    }
-    j++;
-  }
-  return { images, labels, count, source: path };
+      if (row.length !== COLUMNS) {
+        fail(`${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`);
+      }
+      const digit = row[label];
+      if (!INTEGER.test(digit) || Number(digit) > 9) {
+        fail(`label ${shown(digit)} is not a digit 0..9`);
+      }
+      labels[count] = Number(digit);
+      const offset = count * IMAGE_SIZE;
+      for (let c = 0, i = 0; c < COLUMNS; c++) {
+        if (c === label) continue;
+        const field = row[c];
+        const v = Number(field);
+        if (!INTEGER.test(field) || v > 255) {
+          fail(`pixel ${i} is ${shown(field)}, expected an integer 0..255`);
+        }
+        images[offset + i++] = v;
+      }
+      count++;
+    },
+  });
+  if (count === 0) throw new InputError(`${path}: no data rows`);
+  return {
+    images: images.subarray(0, count * IMAGE_SIZE),
+    labels: labels.subarray(0, count),
+    count,
+    source: path,
+  };
 }
 
 /** The .csv files of a zip and their declared sizes, without inflating any of them. */
