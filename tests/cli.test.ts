@@ -821,6 +821,20 @@ Deno.test("a user's mistake is never an internal error", async () => {
       { dir },
     );
   }
+  // A model larger than the fast engine holds: the same limit and way out, before the data.
+  const zeros = (n: number) => `[${new Array(n).fill(0).join(",")}]`;
+  const rows = (count: number, n: number) => `[${new Array(count).fill(zeros(n)).join(",")}]`;
+  await Deno.writeTextFile(
+    at("wide.json"),
+    `{"hidden_layer":{"weights":${rows(6000, 784)},"biases":${rows(6000, 1)}},` +
+      `"output_layer":{"weights":${rows(10, 6000)},"biases":${rows(10, 1)}}}`,
+  );
+  await failsCleanly(
+    "evaluate",
+    ["--weights", at("wide.json"), "--data", bad],
+    /^error: --weights .*wide\.json has 6000 hidden units: the fast engine takes at most 5348 hidden units; use --engine reference/,
+    { dir },
+  );
   // A CSV in a zip too large to read: the error names the zip and the file in it.
   const zip = zipSync({ "mnist_train.csv": new TextEncoder().encode("1,0\n") }, { level: 0 });
   const view = new DataView(zip.buffer);

@@ -311,20 +311,22 @@ export async function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): P
 }
 
 /**
- * Checks up front that the engine can hold `hidden` units, naming the flag and what to do
- * instead, before any data is loaded.
+ * Checks up front that the engine can hold `hidden` units, naming where the number comes
+ * from (`--hidden 100000`, or a model file) and what to do instead.
  */
-export function checkHidden(hidden: number, engine: EngineName): void {
+export function checkHidden(
+  hidden: number,
+  engine: EngineName,
+  source = `--hidden ${hidden}`,
+): void {
   if (engine !== "fast") return;
   try {
     layout(hidden, { count: 1 });
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new InputError(
-      `--hidden ${hidden}: ${
-        e.message.replace(/, got \d+$/, "")
-      }; use --engine reference (slower) or fewer hidden units`,
-    );
+    const limit = e.message.replace(/, got \d+$/, "");
+    const instead = source.startsWith("--hidden") ? " or fewer hidden units" : "";
+    throw new InputError(`${source}: ${limit}; use --engine reference (slower)${instead}`);
   }
 }
 

@@ -8,7 +8,9 @@ import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
 import { writeFilesAtomic } from "../io/files.ts";
 import { loadModel } from "../io/model.ts";
+import { hiddenSize } from "../network.ts";
 import {
+  checkHidden,
   checkOutputs,
   type Command,
   DATA_FLAGS,
@@ -67,6 +69,7 @@ export async function run(args: string[]): Promise<void> {
       ? new InputError(`${e.message}; train a model first with \`deno task train\``)
       : e;
   });
+  checkHidden(hiddenSize(net), engine, `--weights ${weights} has ${hiddenSize(net)} hidden units`);
   const test = await readData(testFiles, values, "test");
   const result = evaluation(test.labels, await predictWith(engine, net, test));
   if (plotPath !== undefined) {
