@@ -634,6 +634,23 @@ Deno.test("outputs are checked before the data is read: unwritable places, '' an
     /^error: --out \/proc\/m\.json: cannot write in \/proc/,
     { dir },
   );
+  // A folder mounted read-only, where root may mount (skipped elsewhere; unmounted after).
+  const ro = at("read-only");
+  await Deno.mkdir(ro);
+  const run = (args: string[]) =>
+    new Deno.Command(args[0], { args: args.slice(1), stderr: "null" }).output();
+  if ((await run(["mount", "-t", "tmpfs", "-o", "ro", "none", ro])).code === 0) {
+    try {
+      await failsCleanly(
+        "train",
+        ["--data", bad, "--out", join(ro, "m.json")],
+        /^error: --out .*read-only\/m\.json: cannot write in .*read-only: Read-only file system/,
+        { dir },
+      );
+    } finally {
+      await run(["umount", ro]);
+    }
+  } else console.log("skipped the read-only mount case: mount is not allowed here");
   await failsCleanly(
     "train",
     ["--data", bad, "--out", ""],
