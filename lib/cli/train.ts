@@ -2,8 +2,8 @@
  * `deno task train`: full-batch gradient descent on MNIST, like the original train.py.
  * Writes the model (the original's JSON format) only when training finished.
  */
+import type { MnistFiles } from "../data/mnist.ts";
 import { createEngine, predictWith } from "../engine.ts";
-import type { Dataset } from "../data/dataset.ts";
 import { evaluation } from "../evaluate.ts";
 import { InputError } from "../errors.ts";
 import { saveModel } from "../io/model.ts";
@@ -11,17 +11,21 @@ import { initNetwork, type Network } from "../network.ts";
 import { createRng } from "../random.ts";
 import { train } from "../train.ts";
 import {
-  checkWritable,
+  checkHidden,
+  checkOutputs,
   type Command,
+  dataInputs,
   ENGINE_FLAG,
   engineName,
   given,
-  loadData,
+  locateData,
   main,
+  named,
   parseFlags,
   positiveInt,
   positiveNumber,
   printJson,
+  readData,
   seed,
   text,
   TRAINING_FLAGS,
@@ -71,6 +75,7 @@ export async function run(args: string[]): Promise<void> {
   if (epochs !== undefined && given(args, "iterations")) {
     throw new InputError("--epochs and --iterations both say how long to train: give one");
   }
+  const steps = epochs === undefined ? positiveInt(values, "iterations")! : undefined;
   const learningRate = positiveNumber(text(values, "learning-rate")!, "learning-rate");
   const hidden = positiveInt(values, "hidden")!;
   const limit = positiveInt(values, "limit");
@@ -78,15 +83,20 @@ export async function run(args: string[]): Promise<void> {
   const out = text(values, "out")!;
   const json = values.json === true;
   const rngSeed = seed(values);
-  await checkWritable(out, "--out");
+  checkHidden(hidden, engine);
+  // Everything that can fail is found before training: where the data is, that the model
+  // can be written and overwrites neither the data nor anything else.
+  const trainFiles = (await locateData("train", values))!;
+  const { files: testFiles, none: noTestSet } = await testSplit(values);
+  await checkOutputs([...dataInputs(trainFiles), ...dataInputs(testFiles)], [named("--out", out)]);
 
   const started = performance.now();
-  const data = await loadData("train", values, limit);
+  const data = await readData(trainFiles, values, "train", limit);
+  // A broken test split is found now, not after minutes of training.
+  const test = testFiles && await readData(testFiles, values, "test");
   const stepsPerEpoch = Math.ceil(data.count / Math.min(batchSize ?? data.count, data.count));
   const miniBatch = stepsPerEpoch > 1;
-  const iterations = epochs === undefined
-    ? positiveInt(values, "iterations")!
-    : epochs * stepsPerEpoch;
+  const iterations = steps ?? epochs! * stepsPerEpoch;
   const network = initNetwork(createRng(rngSeed), hidden);
   const trainer = await createEngine({ engine, network, data, batchSize, seed: rngSeed });
   const bar = progress("training", iterations);
@@ -112,7 +122,6 @@ export async function run(args: string[]): Promise<void> {
     last = { ...last, accuracy: all.accuracy };
   }
 
-  const test = await testSet(values);
   const metadata = {
     iterations,
     batch_size: batchSize ?? data.count,
@@ -133,6 +142,7 @@ export async function run(args: string[]): Promise<void> {
       test_accuracy: testResult?.accuracy,
       test_correct: testResult?.correct,
       test_total: testResult?.total,
+      test_set: test !== undefined,
       engine,
       seconds,
       out,
@@ -155,16 +165,21 @@ export async function run(args: string[]): Promise<void> {
         testResult.accuracy.toFixed(4)
       } (${testResult.correct}/${testResult.total})`,
     );
-  }
+  } else console.log(`test accuracy:     none (${noTestSet})`);
   console.log(`model written to ${out}`);
 }
 
-/** The test split beside the training data: embedded, or from the same --data folder. */
-async function testSet(values: Values): Promise<Dataset | undefined> {
+/**
+ * Where the test split beside the training data is: embedded, or in the same --data
+ * folder; otherwise why there is none (a single CSV file holds one split only).
+ */
+async function testSplit(values: Values): Promise<{ files?: MnistFiles; none?: string }> {
   const path = text(values, "data");
-  // A single CSV file holds one split only.
-  if (path !== undefined && (await Deno.stat(path)).isFile) return undefined;
-  return await loadData("test", values);
+  if (path !== undefined && (await Deno.stat(path)).isFile) {
+    return { none: `--data ${path} is one file, one split: no test set` };
+  }
+  const files = await locateData("test", values, true);
+  return files ? { files } : { none: `--data ${path} holds no test split` };
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

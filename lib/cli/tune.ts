@@ -5,22 +5,27 @@
  */
 import { learningCurves } from "../pictures/charts.ts";
 import { InputError } from "../errors.ts";
-import { writeFileAtomic } from "../io/files.ts";
+import { writeFilesAtomic } from "../io/files.ts";
 import { initNetwork } from "../network.ts";
 import { createRng } from "../random.ts";
 import { sweep } from "../sweep.ts";
 import {
-  checkWritable,
+  checkHidden,
+  checkOutputs,
   type Command,
+  dataInputs,
   ENGINE_FLAG,
   engineName,
-  loadData,
+  locateData,
   main,
+  named,
   parseFlags,
+  picturePaths,
+  plotFiles,
   positiveInt,
   positiveNumber,
   printJson,
-  savePlot,
+  readData,
   seed,
   text,
   TRAINING_FLAGS,
@@ -89,14 +94,19 @@ export async function run(args: string[]): Promise<void> {
   const report = text(values, "report")!;
   const plotPath = text(values, "plot")!;
   const json = values.json === true;
-  if (report !== "-") await checkWritable(report, "--report");
-  await checkWritable(plotPath, "--plot");
   if (json && report === "-") {
     throw new InputError("--report - and --json both want stdout: give --report a file");
   }
+  checkHidden(hidden, engine);
+  const plots = picturePaths("--plot", plotPath, true);
+  const trainFiles = (await locateData("train", values))!;
+  await checkOutputs(dataInputs(trainFiles), [
+    ...(report === "-" ? [] : [named("--report", report)]),
+    ...plots,
+  ]);
 
   const started = performance.now();
-  const data = await loadData("train", values, limit);
+  const data = await readData(trainFiles, values, "train", limit);
   const initial = initNetwork(createRng(rngSeed), hidden);
   let bar: ReturnType<typeof progress> | undefined;
   const { records, outcomes } = await sweep(
@@ -120,9 +130,13 @@ export async function run(args: string[]): Promise<void> {
   const figure = await learningCurves(records, {
     title: `Training accuracy vs iteration (${data.count} samples, hidden ${hidden})`,
   });
+  // The report, the SVG and the PNG are renamed into place together: an error leaves all
+  // three old files as they were.
+  await writeFilesAtomic([
+    ...(report === "-" ? [] : [{ path: report, content: toJsonl(records) }]),
+    ...plotFiles(figure, plotPath),
+  ]);
   if (report === "-") await Deno.stdout.write(new TextEncoder().encode(toJsonl(records)));
-  else await writeFileAtomic(report, toJsonl(records));
-  const plots = await savePlot(figure, plotPath);
   const seconds = (performance.now() - started) / 1000;
 
   if (json) {
@@ -154,7 +168,7 @@ export async function run(args: string[]): Promise<void> {
     );
   }
   if (report !== "-") say(`report: ${report}`);
-  say(`plot:   ${plots.join(" and ")}`);
+  say(`plot:   ${plots.map((p) => p.path).join(" and ")}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

@@ -6,15 +6,19 @@ import { image } from "../data/dataset.ts";
 import { captionedSvg, digitsPng, digitToText } from "../pictures/images.ts";
 import { createRng, sample } from "../random.ts";
 import { InputError } from "../errors.ts";
+import { writeFileAtomic } from "../io/files.ts";
 import {
-  checkWritable,
+  checkOutputs,
   type Command,
   DATA_FLAGS,
-  loadData,
+  dataInputs,
+  locateData,
   main,
   parseFlags,
+  picturePaths,
   positiveInt,
   printJson,
+  readData,
   seed,
   text,
 } from "./common.ts";
@@ -46,8 +50,9 @@ export async function run(args: string[]): Promise<void> {
     throw new InputError(`--split ${split}: expected train or test`);
   }
   const out = text(values, "out");
-  if (out !== undefined) await checkWritable(out, "--out");
-  const data = await loadData(split, values);
+  const files = (await locateData(split, values))!;
+  await checkOutputs(dataInputs(files), out === undefined ? [] : picturePaths("--out", out, false));
+  const data = await readData(files, values, split);
   const indices = Array.from(
     sample(createRng(seed(values)), data.count, Math.min(count, data.count)),
   );
@@ -56,7 +61,7 @@ export async function run(args: string[]): Promise<void> {
   if (out !== undefined) {
     const tiles = digits.map((d) => digitsPng([d], { scale: 3, description: "digit" }));
     const figure = await captionedSvg(tiles, captions, 8, `${digits.length} ${split} samples`);
-    await figure.save(out);
+    await writeFileAtomic(out, /\.png$/i.test(out) ? figure.png : figure.svg);
   }
   if (values.json === true) {
     printJson({

@@ -6,7 +6,18 @@ import { captionedSvg, weightsPng } from "../pictures/images.ts";
 import { hiddenSize } from "../network.ts";
 import { loadModel } from "../io/model.ts";
 import { INPUTS } from "../network.ts";
-import { checkWritable, type Command, main, parseFlags, printJson, text } from "./common.ts";
+import { writeFileAtomic } from "../io/files.ts";
+import {
+  checkOutputs,
+  type Command,
+  main,
+  named,
+  parseFlags,
+  picturePaths,
+  printJson,
+  text,
+  withFlag,
+} from "./common.ts";
 
 export const command: Command = {
   name: "weights",
@@ -34,8 +45,8 @@ export async function run(args: string[]): Promise<void> {
   if (!values) return;
   const weights = text(values, "weights")!;
   const out = text(values, "out")!;
-  await checkWritable(out, "--out");
-  const net = await loadModel(weights);
+  await checkOutputs([named("--weights", weights)], picturePaths("--out", out, false));
+  const net = await withFlag("--weights", weights, () => loadModel(weights));
   const hidden = hiddenSize(net);
   const tiles = Array.from({ length: hidden }, (_, k) =>
     weightsPng(
@@ -48,7 +59,7 @@ export async function run(args: string[]): Promise<void> {
     Math.min(hidden, 10),
     `Hidden-layer weights (${weights.split("/").at(-1)})`,
   );
-  await figure.save(out);
+  await writeFileAtomic(out, /\.png$/i.test(out) ? figure.png : figure.svg);
   if (values.json === true) {
     printJson({ weights, hidden, out });
     return;

@@ -25,7 +25,23 @@ export function toJsonl(records: readonly SweepRecord[]): string {
 
 const FIELDS = ["learning_rate", "iteration", "accuracy", "loss"] as const;
 
-/** Parses a report, naming the file and line of the first problem. */
+/** What is wrong with a record's values, as `tune` writes them, or undefined. */
+function outOfRange(r: SweepRecord): string | undefined {
+  if (!(r.learning_rate > 0)) return `"learning_rate" is ${r.learning_rate}, expected a number > 0`;
+  if (!Number.isInteger(r.iteration) || r.iteration < 1) {
+    return `"iteration" is ${r.iteration}, expected a whole number ≥ 1`;
+  }
+  if (!(r.accuracy >= 0 && r.accuracy <= 1)) {
+    return `"accuracy" is ${r.accuracy}, expected a fraction from 0 to 1`;
+  }
+  if (!(r.loss >= 0)) return `"loss" is ${r.loss}, expected a number ≥ 0`;
+  return undefined;
+}
+
+/**
+ * Parses a report, checking each record as `tune` writes it (learning rate > 0, whole
+ * iterations ≥ 1, accuracy in [0, 1], loss ≥ 0), naming the file and line of the first problem.
+ */
 export function parseJsonl(text: string, source: string): SweepRecord[] {
   const records: SweepRecord[] = [];
   const lines = text.split("\n");
@@ -48,6 +64,8 @@ export function parseJsonl(text: string, source: string): SweepRecord[] {
         throw new InputError(`${where}: "${f}" is missing or not a finite number`);
       }
     }
+    const problem = outOfRange(o as unknown as SweepRecord);
+    if (problem) throw new InputError(`${where}: ${problem}`);
     records.push({
       learning_rate: o.learning_rate as number,
       iteration: o.iteration as number,
