@@ -12,7 +12,7 @@
  * The Python peers time themselves inside Python (process round trips excluded); the engines
  * are timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
  */
-import { IMAGE_SIZE, toMatrix } from "../lib/data/dataset.ts";
+import { take, toMatrix } from "../lib/data/dataset.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { fastEngine } from "../lib/fast/engine.ts";
 import { fastPredict } from "../lib/fast/predict.ts";
@@ -20,7 +20,6 @@ import { predict } from "../lib/evaluate.ts";
 import { initNetwork } from "../lib/network.ts";
 import { createRng } from "../lib/random.ts";
 import { referenceEngine, type TrainingEngine } from "../lib/train.ts";
-import type { Dataset } from "../lib/data/dataset.ts";
 
 const JSON_OUTPUT = Deno.args.includes("--json");
 const QUICK = Deno.args.includes("--quick");
@@ -119,15 +118,6 @@ async function timeIterate(engine: TrainingEngine): Promise<number> {
   const t0 = performance.now();
   await engine.iterate(LEARNING_RATE);
   return performance.now() - t0;
-}
-
-function take(ds: Dataset, m: number): Dataset {
-  return {
-    images: ds.images.subarray(0, m * IMAGE_SIZE),
-    labels: ds.labels.subarray(0, m),
-    count: m,
-    source: ds.source,
-  };
 }
 
 const results: Record<string, unknown> = {
@@ -314,15 +304,21 @@ async function startPeers(): Promise<void> {
   results.scaling = table;
 }
 
-// ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy
+// ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy; PyTorch's
+// epoch (the same formulas on the same data, rows gathered per batch) with 1 and 2 threads
 {
   const hidden = 128, batchSize = 64, learningRate = 0.1;
   const t0 = performance.now();
   const engine = await fastEngine(initNetwork(createRng(1), hidden), train, { batchSize, seed: 1 });
   const setup = performance.now() - t0;
   const steps = Math.ceil(train.count / batchSize);
+  const torchPeer = numpy && (await importable("torch"))
+    ? new PythonPeer("./torch_peer.py")
+    : undefined;
+  await torchPeer?.setup(train.count, hidden);
   const epochs: { ms: number; testAccuracy: number }[] = [];
-  for (let epoch = 0; epoch < 2; epoch++) {
+  const torchEpochs: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  for (let round = 0; round < (QUICK ? 1 : 3); round++) {
     const t = performance.now();
     for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
     const ms = performance.now() - t;
@@ -330,10 +326,33 @@ async function startPeers(): Promise<void> {
     let correct = 0;
     for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
     epochs.push({ ms, testAccuracy: correct / test.count });
+    for (const threads of [1, 2] as const) {
+      if (torchPeer) {
+        torchEpochs[threads].push(await torchPeer.iterate(`epoch ${batchSize} ${threads}`));
+      }
+    }
   }
+  await torchPeer?.close();
   const trained = engine.network();
   engine.dispose!();
-  results.miniBatchEpoch = { hidden, batchSize, learningRate, steps, setupMs: setup, epochs };
+  const engineEpoch = stats(epochs.map((e) => e.ms));
+  const torchByThreads = torchPeer
+    ? { 1: stats(torchEpochs[1]), 2: stats(torchEpochs[2]) }
+    : undefined;
+  const torchBest = torchByThreads &&
+    (torchByThreads[1].median <= torchByThreads[2].median ? 1 : 2);
+  results.miniBatchEpoch = {
+    hidden,
+    batchSize,
+    learningRate,
+    steps,
+    setupMs: setup,
+    epochs,
+    engine: engineEpoch,
+    torch: torchByThreads,
+    torchBestThreads: torchBest,
+    torchOverEngine: torchBest && torchByThreads![torchBest].median / engineEpoch.median,
+  };
   log(`\nMini-batch training, 784 → ${hidden} → 10, batch ${batchSize}, η = ${learningRate}`);
   log(`engine setup (sparse encoding, memory, worker): ${fmt(setup)} ms`);
   epochs.forEach((e, i) =>
@@ -343,6 +362,21 @@ async function startPeers(): Promise<void> {
       } µs/step), test accuracy ${(100 * e.testAccuracy).toFixed(2)} %`,
     )
   );
+  if (torchByThreads && torchBest) {
+    for (const threads of [1, 2] as const) {
+      const x = torchByThreads[threads];
+      log(
+        `torch epoch, ${threads} thread${threads > 1 ? "s" : ""}: median ${fmt(x.median)} ms, min ${
+          fmt(x.min)
+        }, max ${fmt(x.max)}`,
+      );
+    }
+    log(
+      `torch (${torchBest} thread${torchBest > 1 ? "s" : ""}, its best) / fast = ${
+        (torchByThreads[torchBest].median / engineEpoch.median).toFixed(2)
+      } (medians of ${engineEpoch.n} epochs each)`,
+    );
+  }
 
   // ---- evaluating the 10,000 test digits
   const evalTimes: number[] = [];
