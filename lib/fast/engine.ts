@@ -8,7 +8,7 @@
  * deterministic, and identical whether one or two threads run it.
  */
 import type { Dataset } from "../data/dataset.ts";
-import { type Network, OUTPUTS } from "../network.ts";
+import { INPUTS, type Network, OUTPUTS } from "../network.ts";
 import {
   assertSameShape,
   type BatchOptions,
@@ -47,19 +47,20 @@ export async function fastEngine(
   data: Dataset,
   options: FastEngineOptions = {},
 ): Promise<TrainingEngine> {
-  if (initial.W_o.rows !== OUTPUTS || initial.W_h.cols !== 784) {
+  if (initial.W_o.rows !== OUTPUTS || initial.W_h.cols !== INPUTS) {
     throw new RangeError(
-      `the fast engine takes 784 → hidden → 10 networks, got W_h (${initial.W_h.rows}, ${initial.W_h.cols}) and W_o (${initial.W_o.rows}, ${initial.W_o.cols})`,
+      `the fast engine takes ${INPUTS} → hidden → ${OUTPUTS} networks, got W_h (${initial.W_h.rows}, ${initial.W_h.cols}) and W_o (${initial.W_o.rows}, ${initial.W_o.cols})`,
     );
   }
   const count = data.count;
   const nonZeros = countNonZeros(data.images, count);
   const full = (options.batchSize ?? count) >= count;
-  const columns = full && options.backward !== "scatter";
-  const L = layout(initial.W_h.rows, { count, nonZeros, columns });
-  const memory = createMemory(L.bytes);
+  // dW_h of a full batch from a column-wise copy of the samples (kernels.as accumulateBlocked)
+  const columnWise = full && options.backward !== "scatter";
+  const at = layout(initial.W_h.rows, { count, nonZeros, columnWise });
+  const memory = createMemory(at.bytes);
   const buffer = memory.buffer;
-  const control = new Int32Array(buffer, L.control, CONTROL_WORDS);
+  const control = new Int32Array(buffer, at.control, CONTROL_WORDS);
   const threads = options.threads ?? (navigator.hardwareConcurrency >= 2 ? 2 : 1);
   let worker: Worker | undefined;
   let disposed = false;
@@ -75,7 +76,7 @@ export async function fastEngine(
         e.preventDefault();
         reject(new Error(`the fast engine's worker failed to start: ${e.message}`));
       };
-      w.postMessage({ memory, layout: L, shard: 1 } satisfies WorkerInit);
+      w.postMessage({ memory, layout: at, shard: 1 } satisfies WorkerInit);
     });
     w.onmessage = null;
   }
@@ -84,29 +85,30 @@ export async function fastEngine(
   const starting = threads === 2 ? startWorker() : undefined;
   const instantiating = instantiate(memory);
 
-  writeNetwork(buffer, L, initial);
-  const pixels = columns ? new Uint16Array(nonZeros) : undefined;
-  const rows = encodeSparse(data.images, count, 4 * L.hp, {
-    entries: new Uint32Array(buffer, L.entries, nonZeros),
-    starts: new Uint32Array(buffer, L.starts, count + 1),
+  writeNetwork(buffer, at, initial);
+  const pixels = columnWise ? new Uint16Array(nonZeros) : undefined;
+  const rows = encodeSparse(data.images, count, 4 * at.hp, {
+    entries: new Uint32Array(buffer, at.entries, nonZeros),
+    starts: new Uint32Array(buffer, at.starts, count + 1),
   }, pixels);
   if (pixels) {
-    const starts = blockStarts(count, L.block);
+    const starts = blockStarts(count, at.block);
     encodeColumns(
       rows,
       pixels,
-      4 * L.hp,
+      4 * at.hp,
       starts,
-      new Uint32Array(buffer, L.columns, nonZeros),
-      new Uint32Array(buffer, L.columnStarts, (starts.length - 1) * 784 + 1),
+      new Uint32Array(buffer, at.columnEntries, nonZeros),
+      new Uint32Array(buffer, at.columnStarts, (starts.length - 1) * INPUTS + 1),
     );
   }
-  new Uint8Array(buffer, L.labels, count).set(data.labels.subarray(0, count));
-  const order = new Uint32Array(buffer, L.order, count);
+  new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
+  const order = new Uint32Array(buffer, at.order, count);
   let schedule = batchSchedule(count, options, order);
-  const stats = L.stats.map((at) => new Float64Array(buffer, at, 2));
-  const k = await instantiating;
-  const accumulate = (shard: number, from: number, to: number) => runShard(k, L, shard, from, to);
+  const stats = at.stats.map((at) => new Float64Array(buffer, at, 2));
+  const kernels = await instantiating;
+  const accumulate = (shard: number, from: number, to: number) =>
+    runShard(kernels, at, shard, from, to);
   try {
     await starting;
   } catch (e) {
@@ -152,23 +154,29 @@ export async function fastEngine(
       stats[0].fill(0);
       stats[1].fill(0);
       // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
-      k.descend(L.params, L.grads[0], L.grads[1], L.weightFloats, learningRate / (255 * m));
-      const rest = L.paramFloats - L.weightFloats, offset = 4 * L.weightFloats;
-      k.descend(
-        L.params + offset,
-        L.grads[0] + offset,
-        L.grads[1] + offset,
+      kernels.descend(
+        at.params,
+        at.grads[0],
+        at.grads[1],
+        at.weightFloats,
+        learningRate / (255 * m),
+      );
+      const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;
+      kernels.descend(
+        at.params + offset,
+        at.grads[0] + offset,
+        at.grads[1] + offset,
         rest,
         learningRate / m,
       );
       return { loss, accuracy };
     },
-    network: () => readNetwork(buffer, L),
+    network: () => readNetwork(buffer, at),
     reset(network) {
       if (disposed) throw new Error("this fast engine has been disposed");
       assertSameShape(network, initial);
       // gradients and stats are already zero: iterate() clears them after each step
-      writeNetwork(buffer, L, network);
+      writeNetwork(buffer, at, network);
       schedule = batchSchedule(count, options, order);
     },
     dispose() {

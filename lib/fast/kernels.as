@@ -117,25 +117,15 @@ const LOSS_CAP: f64 = 744.4400719213812;
   if (N > 3) v128.store(out, a3, 48);
 }
 
-function gather(W_hT: usize, hp: i32, e: usize, n: i32, out: usize): void {
+/** out = Σ rows·values over entries e[0..n) of rows W (hp floats each); out += it when `add`. */
+function gather(W: usize, hp: i32, e: usize, n: i32, out: usize, add: bool): void {
   let c: usize = 0;
   const bytes = <usize>hp << 2;
-  for (; c + 64 <= bytes; c += 64) gatherN(W_hT + c, e, n, out + c, 4, false);
+  for (; c + 64 <= bytes; c += 64) gatherN(W + c, e, n, out + c, 4, add);
   const rest = bytes - c;
-  if (rest == 48) gatherN(W_hT + c, e, n, out + c, 3, false);
-  else if (rest == 32) gatherN(W_hT + c, e, n, out + c, 2, false);
-  else if (rest == 16) gatherN(W_hT + c, e, n, out + c, 1, false);
-}
-
-/** out += Σ rows·values: the same sum, added to what `out` holds. */
-function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
-  let c: usize = 0;
-  const bytes = <usize>hp << 2;
-  for (; c + 64 <= bytes; c += 64) gatherN(W + c, e, n, out + c, 4, true);
-  const rest = bytes - c;
-  if (rest == 48) gatherN(W + c, e, n, out + c, 3, true);
-  else if (rest == 32) gatherN(W + c, e, n, out + c, 2, true);
-  else if (rest == 16) gatherN(W + c, e, n, out + c, 1, true);
+  if (rest == 48) gatherN(W + c, e, n, out + c, 3, add);
+  else if (rest == 32) gatherN(W + c, e, n, out + c, 2, add);
+  else if (rest == 16) gatherN(W + c, e, n, out + c, 1, add);
 }
 
 @inline function scatterN(dW: usize, e: usize, n: i32, d: usize, N: i32): void {
@@ -301,7 +291,7 @@ function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usi
   const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
   const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
   const bytes = <usize>hp << 2;
-  gather(params, hp, e, n, Z_h);
+  gather(params, hp, e, n, Z_h, false);
   const predicted = outputLayer(params, hp, scratch);
   if (predicted == y) correct += 1;
 
@@ -376,6 +366,7 @@ export function accumulate(
   from: i32,
   to: i32,
 ): void {
+  // dZ_h overwrites dA_h in the scratch: sampleStep reads each dA_h lane before it writes it
   const dZ_h = scratch + (<usize>hp << 2);
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
@@ -422,7 +413,7 @@ export function accumulateBlocked(
     }
     for (let p: usize = 0; p < <usize>INPUTS; p++) {
       const c0 = load<u32>(columnStarts + (p << 2)), n = <i32>(load<u32>(columnStarts + (p << 2), 4) - c0);
-      if (n > 0) gatherAdd(dZ, hp, columns + (<usize>c0 << 2), n, grads + p * rowBytes);
+      if (n > 0) gather(dZ, hp, columns + (<usize>c0 << 2), n, grads + p * rowBytes, true);
     }
     columnStarts += <usize>INPUTS << 2;
   }
@@ -460,7 +451,7 @@ export function predict(hp: i32, params: usize, scratch: usize, images: usize, c
         }
       }
     }
-    gather(params, hp, entries, <i32>((e - entries) >> 2), scratch);
+    gather(params, hp, entries, <i32>((e - entries) >> 2), scratch, false);
     store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
   }
 }

@@ -48,8 +48,8 @@ export interface Kernels {
   ): void;
 }
 
-/** Must equal the maximum the module declares (tools/build-wasm.ts). */
-const MAXIMUM_PAGES = 32768;
+/** Pages of 64 KiB the shared memory may grow to (2 GiB of address space, reserved lazily); tools/build-wasm.ts declares the same maximum in the module. */
+export const MAXIMUM_PAGES = 32768;
 const PAGE = 65536;
 
 let compiled: Promise<WebAssembly.Module> | undefined;

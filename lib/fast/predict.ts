@@ -16,26 +16,26 @@ import { layout, writeNetwork } from "./layout.ts";
 const CHUNK = 1024;
 const PAGE = 65536;
 
-let predictor: Promise<{ memory: WebAssembly.Memory; k: Kernels }> | undefined;
+let predictor: Promise<{ memory: WebAssembly.Memory; kernels: Kernels }> | undefined;
 
 /** The predicted digit (argmax of the output) of every sample of `data`. */
 export async function fastPredict(net: Network, data: Dataset): Promise<Uint8Array> {
   predictor ??= (async () => {
     const memory = createMemory(layout(10, { count: CHUNK, dense: true }).bytes);
-    return { memory, k: await instantiate(memory) };
+    return { memory, kernels: await instantiate(memory) };
   })();
-  const { memory, k } = await predictor;
-  const L = layout(net.W_h.rows, { count: CHUNK, dense: true });
-  const missing = Math.ceil(L.bytes / PAGE) - memory.buffer.byteLength / PAGE;
+  const { memory, kernels } = await predictor;
+  const at = layout(net.W_h.rows, { count: CHUNK, dense: true });
+  const missing = Math.ceil(at.bytes / PAGE) - memory.buffer.byteLength / PAGE;
   if (missing > 0) memory.grow(missing);
-  writeNetwork(memory.buffer, L, net);
-  const images = new Uint8Array(memory.buffer, L.images, CHUNK * IMAGE_SIZE);
-  const predictions = new Uint8Array(memory.buffer, L.predictions, CHUNK);
+  writeNetwork(memory.buffer, at, net);
+  const images = new Uint8Array(memory.buffer, at.images, CHUNK * IMAGE_SIZE);
+  const predictions = new Uint8Array(memory.buffer, at.predictions, CHUNK);
   const out = new Uint8Array(data.count);
   for (let from = 0; from < data.count; from += CHUNK) {
     const n = Math.min(CHUNK, data.count - from);
     images.set(data.images.subarray(from * IMAGE_SIZE, (from + n) * IMAGE_SIZE));
-    k.predict(L.hp, L.params, L.scratch[0], L.images, n, L.predictions);
+    kernels.predict(at.hp, at.params, at.scratch[0], at.images, n, at.predictions);
     out.set(predictions.subarray(0, n), from);
   }
   return out;

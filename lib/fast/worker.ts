@@ -7,7 +7,7 @@
  */
 import { INPUTS } from "../network.ts";
 import { instantiate, type Kernels } from "./kernels.ts";
-import type { Layout } from "./layout.ts";
+import { CONTROL_WORDS, type Layout } from "./layout.ts";
 
 export const STATE = 0, FROM = 1, TO = 2;
 export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5;
@@ -23,35 +23,41 @@ export interface WorkerInit {
  * One shard's forward and backward pass into its own accumulators: column-wise per block
  * when the layout has the full batch's columns, else sample by sample over order[from..to).
  */
-export function runShard(k: Kernels, L: Layout, shard: number, from: number, to: number): void {
-  if (L.block > 0) {
-    k.accumulateBlocked(
-      L.hp,
-      L.params,
-      L.grads[shard],
-      L.scratch[shard],
-      L.stats[shard],
-      L.entries,
-      L.starts,
-      L.labels,
+export function runShard(
+  kernels: Kernels,
+  at: Layout,
+  shard: number,
+  from: number,
+  to: number,
+): void {
+  if (at.block > 0) {
+    kernels.accumulateBlocked(
+      at.hp,
+      at.params,
+      at.grads[shard],
+      at.scratch[shard],
+      at.stats[shard],
+      at.entries,
+      at.starts,
+      at.labels,
       from,
       to,
-      L.block,
-      L.columns,
-      L.columnStarts + 4 * INPUTS * L.firstBlock[shard],
-      L.dZ[shard],
+      at.block,
+      at.columnEntries,
+      at.columnStarts + 4 * INPUTS * at.firstBlock[shard],
+      at.dZ[shard],
     );
   } else {
-    k.accumulate(
-      L.hp,
-      L.params,
-      L.grads[shard],
-      L.scratch[shard],
-      L.stats[shard],
-      L.entries,
-      L.starts,
-      L.labels,
-      L.order,
+    kernels.accumulate(
+      at.hp,
+      at.params,
+      at.grads[shard],
+      at.scratch[shard],
+      at.stats[shard],
+      at.entries,
+      at.starts,
+      at.labels,
+      at.order,
       from,
       to,
     );
@@ -86,11 +92,11 @@ export function serve(
 const scope = globalThis as any;
 if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.WorkerGlobalScope) {
   scope.onmessage = async (event: MessageEvent<WorkerInit>) => {
-    const { memory, layout: L, shard } = event.data;
-    const k = await instantiate(memory);
-    const control = new Int32Array(memory.buffer, L.control, 16);
+    const { memory, layout: at, shard } = event.data;
+    const kernels = await instantiate(memory);
+    const control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
     scope.postMessage("ready");
-    serve((from, to) => runShard(k, L, shard, from, to), control);
+    serve((from, to) => runShard(kernels, at, shard, from, to), control);
     scope.close();
   };
 }
