@@ -16,9 +16,18 @@ import {
   type TrainingEngine,
 } from "../train.ts";
 import { createMemory, instantiate } from "./kernels.ts";
-import { blockStarts, CONTROL_WORDS, layout, readNetwork, shards, writeNetwork } from "./layout.ts";
+import {
+  blockStarts,
+  CONTROL_WORDS,
+  layout,
+  paddedHidden,
+  readNetwork,
+  shards,
+  writeNetwork,
+} from "./layout.ts";
 import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
 import {
+  BATCH_FROM,
   CLOSED,
   DONE,
   FAILED,
@@ -36,8 +45,9 @@ export interface FastEngineOptions extends BatchOptions {
   /** 1 runs both shards on the calling thread; default 2 when the machine has 2 cores. */
   threads?: 1 | 2;
   /**
-   * How a full batch sums dW_h: "columns" (default) from a column-wise copy of the inputs,
-   * block by block; "scatter" sample by sample, as mini-batches always do.
+   * How dW_h is summed: "columns" (default) pixel by pixel from a column-wise copy of the
+   * inputs (for a full batch, made once, block by block; for a mini-batch, made per batch);
+   * "scatter" sample by sample into every pixel's row.
    */
   backward?: "columns" | "scatter";
 }
@@ -55,9 +65,16 @@ export async function fastEngine(
   const count = data.count;
   const nonZeros = countNonZeros(data.images, count);
   const full = (options.batchSize ?? count) >= count;
-  // dW_h of a full batch from a column-wise copy of the samples (kernels.as accumulateBlocked)
-  const columnWise = full && options.backward !== "scatter";
-  const at = layout(initial.W_h.rows, { count, nonZeros, columnWise });
+  const byColumns = options.backward !== "scatter";
+  // dW_h of a full batch from a column-wise copy of the samples (kernels.as accumulateBlocked),
+  // of a mini-batch from its columns sorted at each step (descendColumns), when its dZ_h rows
+  // can be named by the entries' 24-bit offsets
+  const columnWise = full && byColumns;
+  const hp = paddedHidden(initial.W_h.rows);
+  const batch = !full && byColumns && options.batchSize! * 4 * hp < 1 << 24
+    ? options.batchSize!
+    : 0;
+  const at = layout(initial.W_h.rows, { count, nonZeros, columnWise, batch });
   const memory = createMemory(at.bytes);
   const buffer = memory.buffer;
   const control = new Int32Array(buffer, at.control, CONTROL_WORDS);
@@ -105,10 +122,10 @@ export async function fastEngine(
   new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
   const order = new Uint32Array(buffer, at.order, count);
   let schedule = batchSchedule(count, options, order);
-  const stats = at.stats.map((at) => new Float64Array(buffer, at, 2));
+  const stats = at.stats.map((offset) => new Float64Array(buffer, offset, 2));
   const kernels = await instantiating;
-  const accumulate = (shard: number, from: number, to: number) =>
-    runShard(kernels, at, shard, from, to);
+  const accumulate = (shard: number, from: number, to: number, batchFrom: number) =>
+    runShard(kernels, at, shard, from, to, batchFrom);
   try {
     await starting;
   } catch (e) {
@@ -119,12 +136,13 @@ export async function fastEngine(
   /** Shard 1 to the worker (started or restarted as needed), shard 0 here, then wait for it. */
   async function runShards(from: number, mid: number, to: number): Promise<void> {
     if (threads === 1) {
-      accumulate(0, from, mid);
-      accumulate(1, mid, to);
+      accumulate(0, from, mid, from);
+      accumulate(1, mid, to, from);
       return;
     }
     control[FROM] = mid;
     control[TO] = to;
+    control[BATCH_FROM] = from;
     let previous = worker ? Atomics.compareExchange(control, STATE, IDLE, WORK) : CLOSED;
     if (previous === CLOSED) {
       await startWorker();
@@ -132,7 +150,7 @@ export async function fastEngine(
     }
     if (previous !== IDLE) throw new Error(`the fast engine's worker is in state ${previous}`);
     Atomics.notify(control, STATE);
-    accumulate(0, from, mid);
+    accumulate(0, from, mid, from);
     while (Atomics.load(control, STATE) === WORK) Atomics.wait(control, STATE, WORK);
     const state = Atomics.load(control, STATE);
     if (state !== DONE) {
@@ -154,13 +172,23 @@ export async function fastEngine(
       stats[0].fill(0);
       stats[1].fill(0);
       // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
-      kernels.descend(
-        at.params,
-        at.grads[0],
-        at.grads[1],
-        at.weightFloats,
-        learningRate / (255 * m),
-      );
+      const scale = learningRate / (255 * m);
+      if (at.batch) {
+        kernels.descendColumns(
+          at.hp,
+          at.params,
+          at.batchRows,
+          at.entries,
+          at.starts,
+          at.order,
+          from,
+          mid,
+          to,
+          at.batchColumns,
+          at.batchWork,
+          scale,
+        );
+      } else kernels.descend(at.params, at.grads[0], at.grads[1], at.weightFloats, scale);
       const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;
       kernels.descend(
         at.params + offset,

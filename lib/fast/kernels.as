@@ -351,7 +351,9 @@ function flush(stats: usize): void {
 /**
  * The forward and backward pass of samples order[from..to), accumulated into `grads`
  * (same layout as params, dW_h still times 255) and `stats` (f64 loss sum, f64 correct count).
- * Each sample's dW_h is scattered into the pixels' rows right away (any order of samples).
+ * With rows = 0, each sample's dW_h is scattered into the pixels' rows right away (any order
+ * of samples); else dW_h is left to descendColumns and sample j's dZ_h is kept at
+ * rows + (j − from)·hp floats.
  */
 export function accumulate(
   hp: i32,
@@ -365,18 +367,122 @@ export function accumulate(
   order: usize,
   from: i32,
   to: i32,
+  rows: usize,
 ): void {
   // dZ_h overwrites dA_h in the scratch: sampleStep reads each dA_h lane before it writes it
-  const dZ_h = scratch + (<usize>hp << 2);
+  let dZ_h = scratch + (<usize>hp << 2);
+  const rowBytes = <usize>hp << 2;
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
     const e = entries + (<usize>start << 2);
+    if (rows) dZ_h = rows + <usize>(j - from) * rowBytes;
     sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + s), dZ_h);
     // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
-    scatter(grads, hp, e, n, dZ_h);
+    if (!rows) scatter(grads, hp, e, n, dZ_h);
   }
   flush(stats);
+}
+
+// ---- a mini-batch's dW_h by columns, and the step on W_h
+
+/** out = Σ x·rows[offset] over entries e[0..n), one sum per lane in entry order (as scatter adds). */
+@inline function chainN(D: usize, e: usize, n: i32, out: usize, N: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  const end = e + (<usize>n << 2);
+  for (; e < end; e += 4) {
+    const w = load<u32>(e);
+    const r = D + rowOf(w), x = valueOf(w);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+    if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+    if (N > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+  }
+  v128.store(out, a0);
+  if (N > 1) v128.store(out, a1, 16);
+  if (N > 2) v128.store(out, a2, 32);
+  if (N > 3) v128.store(out, a3, 48);
+}
+
+/** W -= scale·(chain of e[0..n0) + chain of e[n0..n)) on one tile of N vectors. */
+@inline function stepTileN(W: usize, D: usize, e: usize, n0: i32, n: i32, sums: usize, scale: v128, N: i32): void {
+  chainN(D, e, n0, sums, N);
+  chainN(D, e + (<usize>n0 << 2), n - n0, sums + 64, N);
+  for (let i: usize = 0; i < <usize>(N << 4); i += 16) {
+    const g = f32x4.add(v128.load(sums + i), v128.load(sums + 64 + i));
+    v128.store(W + i, f32x4.sub(v128.load(W + i), f32x4.mul(scale, g)));
+  }
+}
+
+/**
+ * dW_hT = Σ over the batch order[from..to) of dZ_h ⊗ x, and W_hT −= scale·dW_hT, pixel by
+ * pixel: the batch's entries are first sorted into columns (per pixel, the samples where it
+ * is non-zero, in batch order, as row offset << 8 | byte, the rows at `rows` that accumulate
+ * left), then each pixel's sum stays in registers and its row of W_hT is written once. The
+ * sums of each shard (samples before and after `mid`) are kept apart and added as descend
+ * adds the shards' gradients: the same bits as scatter then descend.
+ * `work`: 3 × 785 u32 and 128 bytes; `columns`: room for the batch's entries.
+ */
+export function descendColumns(
+  hp: i32,
+  params: usize,
+  rows: usize,
+  entries: usize,
+  starts: usize,
+  order: usize,
+  from: i32,
+  mid: i32,
+  to: i32,
+  columns: usize,
+  work: usize,
+  scale: f32,
+): void {
+  const rowBytes = <usize>hp << 2;
+  // offset / rowBytes by a multiplication: exact for offsets below 2^24
+  const inverse: u64 = ((<u64>1 << 32) + <u64>rowBytes - 1) / <u64>rowBytes;
+  const begin = work, split = work + 785 * 4, next = split + 785 * 4, sums = next + 785 * 4;
+  memory.fill(begin, 0, 785 * 4);
+  for (let j = from; j < to; j++) {
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const p = <usize>((<u64>rowOf(load<u32>(e)) * inverse) >> 32);
+      store<u32>(begin + (p << 2), load<u32>(begin + (p << 2), 4) + 1, 4);
+    }
+  }
+  // begin[p] = where column p starts (counts shifted by one, summed)
+  for (let p: usize = 1; p <= <usize>INPUTS; p++) {
+    store<u32>(begin + (p << 2), load<u32>(begin + (p << 2)) + load<u32>(begin + ((p - 1) << 2)));
+  }
+  memory.copy(next, begin, 785 * 4);
+  for (let j = from; j < to; j++) {
+    if (j == mid) memory.copy(split, next, 785 * 4);
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const row = <u32>(<usize>(j - from) * rowBytes) << 8;
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const w = load<u32>(e);
+      const p = <usize>((<u64>rowOf(w) * inverse) >> 32);
+      const q = load<u32>(next + (p << 2));
+      store<u32>(next + (p << 2), q + 1);
+      store<u32>(columns + (<usize>q << 2), row | (w & 0xff));
+    }
+  }
+  if (mid == to) memory.copy(split, next, 785 * 4);
+  const s = f32x4.splat(scale);
+  for (let p: usize = 0; p < <usize>INPUTS; p++) {
+    const c0 = load<u32>(begin + (p << 2)), c1 = load<u32>(begin + (p << 2), 4);
+    if (c0 == c1) continue;
+    const e = columns + (<usize>c0 << 2);
+    const n0 = <i32>(load<u32>(split + (p << 2)) - c0), n = <i32>(c1 - c0);
+    const W = params + p * rowBytes;
+    let c: usize = 0;
+    for (; c + 64 <= rowBytes; c += 64) stepTileN(W + c, rows + c, e, n0, n, sums, s, 4);
+    const rest = rowBytes - c;
+    if (rest == 48) stepTileN(W + c, rows + c, e, n0, n, sums, s, 3);
+    else if (rest == 32) stepTileN(W + c, rows + c, e, n0, n, sums, s, 2);
+    else if (rest == 16) stepTileN(W + c, rows + c, e, n0, n, sums, s, 1);
+  }
 }
 
 /**

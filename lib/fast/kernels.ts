@@ -17,6 +17,25 @@ export interface Kernels {
     order: number,
     from: number,
     to: number,
+    rows: number,
+  ): void;
+  /**
+   * A mini-batch's dW_h from the dZ_h rows that accumulate left at `rows`, column by column,
+   * and W_h −= scale·dW_h: the same bits as accumulate's scatter followed by descend.
+   */
+  descendColumns(
+    hp: number,
+    params: number,
+    rows: number,
+    entries: number,
+    starts: number,
+    order: number,
+    from: number,
+    mid: number,
+    to: number,
+    columns: number,
+    work: number,
+    scale: number,
   ): void;
   /** The same for samples from..to (no order), dW_h summed column by column per block. */
   accumulateBlocked(

@@ -48,6 +48,15 @@ export interface Layout {
   columnEntries: number;
   columnStarts: number;
   dZ: number[];
+  /**
+   * Mini-batches by columns only (else 0): samples per batch (at most), the batch's dZ_h
+   * rows, room for its entries sorted by pixel, and the sort's work area
+   * (kernels.as descendColumns).
+   */
+  batch: number;
+  batchRows: number;
+  batchColumns: number;
+  batchWork: number;
   /** Dense images (count × 784 bytes), for prediction. */
   images: number;
   predictions: number;
@@ -81,11 +90,12 @@ export function blockStarts(count: number, block: number): number[] {
  */
 export function layout(
   hidden: number,
-  { count, nonZeros = 0, dense = false, columnWise = false }: {
+  { count, nonZeros = 0, dense = false, columnWise = false, batch = 0 }: {
     count: number;
     nonZeros?: number;
     dense?: boolean;
     columnWise?: boolean;
+    batch?: number;
   },
 ): Layout {
   const hp = paddedHidden(hidden);
@@ -119,6 +129,9 @@ export function layout(
   const columnEntries = take(columnWise ? 4 * nonZeros : 0);
   const columnStarts = take(columnWise ? 4 * (blocks * INPUTS + 1) : 0);
   const dZ = Array.from({ length: SHARDS }, () => take(4 * hp * block));
+  const batchRows = take(4 * hp * batch);
+  const batchColumns = take(4 * Math.min(nonZeros, batch * INPUTS));
+  const batchWork = take(batch ? 3 * 4 * (INPUTS + 1) + 128 : 0);
   const images = take(dense ? count * INPUTS : 0);
   const predictions = take(dense ? count : 0);
   return {
@@ -140,6 +153,10 @@ export function layout(
     columnEntries,
     columnStarts,
     dZ,
+    batch,
+    batchRows,
+    batchColumns,
+    batchWork,
     images,
     predictions,
     bytes: end,

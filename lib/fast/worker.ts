@@ -9,7 +9,8 @@ import { INPUTS } from "../network.ts";
 import { instantiate, type Kernels } from "./kernels.ts";
 import { CONTROL_WORDS, type Layout } from "./layout.ts";
 
-export const STATE = 0, FROM = 1, TO = 2;
+/** Control words: the state, the worker's samples FROM..TO and where their batch begins. */
+export const STATE = 0, FROM = 1, TO = 2, BATCH_FROM = 3;
 export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5;
 export const IDLE_MS = 3000;
 
@@ -21,7 +22,8 @@ export interface WorkerInit {
 
 /**
  * One shard's forward and backward pass into its own accumulators: column-wise per block
- * when the layout has the full batch's columns, else sample by sample over order[from..to).
+ * when the layout has the full batch's columns, else sample by sample over order[from..to)
+ * (dW_h scattered, or left to descendColumns as dZ_h rows when the layout has batch rows).
  */
 export function runShard(
   kernels: Kernels,
@@ -29,6 +31,7 @@ export function runShard(
   shard: number,
   from: number,
   to: number,
+  batchFrom: number,
 ): void {
   if (at.block > 0) {
     kernels.accumulateBlocked(
@@ -60,20 +63,21 @@ export function runShard(
       at.order,
       from,
       to,
+      at.batch && at.batchRows + 4 * at.hp * (from - batchFrom),
     );
   }
 }
 
 /** The loop itself: returns when stopped or idle for IDLE_MS. */
 export function serve(
-  run: (from: number, to: number) => void,
+  run: (from: number, to: number, batchFrom: number) => void,
   control: Int32Array,
 ): void {
   for (;;) {
     const state = Atomics.load(control, STATE);
     if (state === WORK) {
       try {
-        run(control[FROM], control[TO]);
+        run(control[FROM], control[TO], control[BATCH_FROM]);
         Atomics.store(control, STATE, DONE);
       } catch {
         Atomics.store(control, STATE, FAILED);
@@ -96,7 +100,10 @@ if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.Wor
     const kernels = await instantiate(memory);
     const control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
     scope.postMessage("ready");
-    serve((from, to) => runShard(kernels, at, shard, from, to), control);
+    serve(
+      (from, to, batchFrom) => runShard(kernels, at, shard, from, to, batchFrom),
+      control,
+    );
     scope.close();
   };
 }
