@@ -272,6 +272,17 @@ Deno.test("fastPredict equals evaluate.ts predict on the 10,000 test digits", as
   }
 });
 
+Deno.test("fastPredict gives the same digits with one thread or two (the worker predicts every other window)", async () => {
+  for (const hidden of [10, 40]) {
+    const net = initNetwork(createRng(hidden + 1), hidden);
+    const one = await fastPredict(net, testSet, { threads: 1 });
+    assert.deepEqual(one, predict(net, toMatrix(testSet)));
+    assert.deepEqual(await fastPredict(net, testSet, { threads: 2 }), one);
+    const few = take(testSet, 1500); // one window and a half
+    assert.deepEqual(await fastPredict(net, few, { threads: 2 }), one.subarray(0, 1500));
+  }
+});
+
 Deno.test("kernels.wasm is what `deno task build:wasm` builds from kernels.as, byte for byte", async () => {
   const committed = await Deno.readFile(KERNELS_WASM);
   assert.deepEqual(await buildKernels(), committed);

@@ -16,30 +16,9 @@ import {
   type TrainingEngine,
 } from "../train.ts";
 import { createMemory, instantiate } from "./kernels.ts";
-import {
-  blockStarts,
-  CONTROL_WORDS,
-  layout,
-  paddedHidden,
-  readNetwork,
-  shards,
-  writeNetwork,
-} from "./layout.ts";
+import { blockStarts, layout, paddedHidden, readNetwork, shards, writeNetwork } from "./layout.ts";
 import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
-import {
-  BATCH_FROM,
-  CLOSED,
-  DONE,
-  FAILED,
-  FROM,
-  IDLE,
-  runShard,
-  STATE,
-  STOP,
-  TO,
-  WORK,
-  type WorkerInit,
-} from "./worker.ts";
+import { Helper, IDLE_MS, runShard } from "./worker.ts";
 
 export interface FastEngineOptions extends BatchOptions {
   /** 1 runs both shards on the calling thread; default 2 when the machine has 2 cores. */
@@ -77,29 +56,12 @@ export async function fastEngine(
   const at = layout(initial.W_h.rows, { count, nonZeros, columnWise, batch });
   const memory = createMemory(at.bytes);
   const buffer = memory.buffer;
-  const control = new Int32Array(buffer, at.control, CONTROL_WORDS);
   const threads = options.threads ?? (navigator.hardwareConcurrency >= 2 ? 2 : 1);
-  let worker: Worker | undefined;
+  const helper = new Helper(memory, at, "train", IDLE_MS);
   let disposed = false;
 
-  async function startWorker(): Promise<void> {
-    worker?.terminate();
-    Atomics.store(control, STATE, IDLE);
-    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-    worker = w;
-    await new Promise<void>((resolve, reject) => {
-      w.onmessage = () => resolve();
-      w.onerror = (e) => {
-        e.preventDefault();
-        reject(new Error(`the fast engine's worker failed to start: ${e.message}`));
-      };
-      w.postMessage({ memory, layout: at, shard: 1 } satisfies WorkerInit);
-    });
-    w.onmessage = null;
-  }
-
   // the worker and the kernels load while this thread encodes the samples
-  const starting = threads === 2 ? startWorker() : undefined;
+  const starting = threads === 2 ? helper.start() : undefined;
   const instantiating = instantiate(memory);
 
   writeNetwork(buffer, at, initial);
@@ -126,12 +88,7 @@ export async function fastEngine(
   const kernels = await instantiating;
   const accumulate = (shard: number, from: number, to: number, batchFrom: number) =>
     runShard(kernels, at, shard, from, to, batchFrom);
-  try {
-    await starting;
-  } catch (e) {
-    worker?.terminate();
-    throw e;
-  }
+  await starting;
 
   /** Shard 1 to the worker (started or restarted as needed), shard 0 here, then wait for it. */
   async function runShards(from: number, mid: number, to: number): Promise<void> {
@@ -140,23 +97,10 @@ export async function fastEngine(
       accumulate(1, mid, to, from);
       return;
     }
-    control[FROM] = mid;
-    control[TO] = to;
-    control[BATCH_FROM] = from;
-    let previous = worker ? Atomics.compareExchange(control, STATE, IDLE, WORK) : CLOSED;
-    if (previous === CLOSED) {
-      await startWorker();
-      previous = Atomics.compareExchange(control, STATE, IDLE, WORK);
-    }
-    if (previous !== IDLE) throw new Error(`the fast engine's worker is in state ${previous}`);
-    Atomics.notify(control, STATE);
-    accumulate(0, from, mid, from);
-    while (Atomics.load(control, STATE) === WORK) Atomics.wait(control, STATE, WORK);
-    const state = Atomics.load(control, STATE);
-    if (state !== DONE) {
-      throw new Error(`the fast engine's worker ${state === FAILED ? "failed" : "stopped"}`);
-    }
-    Atomics.store(control, STATE, IDLE);
+    const here = () => accumulate(0, from, mid, from);
+    if (helper.handOff(mid, to, from, here)) return;
+    await helper.start(); // it had closed itself, idle
+    if (!helper.handOff(mid, to, from, here)) throw new Error("the fast engine's worker closed");
   }
 
   return {
@@ -209,10 +153,7 @@ export async function fastEngine(
     },
     dispose() {
       disposed = true;
-      Atomics.store(control, STATE, STOP);
-      Atomics.notify(control, STATE);
-      worker?.terminate();
-      worker = undefined;
+      helper.dispose();
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * The second thread of the fast engine. It owns shard 1 of every batch: woken through
- * the control words in shared memory (Atomics.wait/notify, no message per iteration),
- * it runs the kernels on order[from..to) into its own gradient accumulators, then says
- * DONE. After IDLE_MS without work it closes itself, so a forgotten engine cannot keep
- * the process alive; the engine starts a new worker when it needs one again.
+ * The second thread of the fast engine. In training it owns shard 1 of every batch; in
+ * prediction, the second of two windows of images. Woken through the control words in
+ * shared memory (Atomics.wait/notify, no message per iteration), it runs the kernels on
+ * from..to, then says DONE. After an idle time without work it closes itself, so a
+ * forgotten engine cannot keep the process alive; `Helper`, its main-thread side, starts
+ * a new worker when it is needed again.
  */
 import { INPUTS } from "../network.ts";
 import { instantiate, type Kernels } from "./kernels.ts";
@@ -11,13 +12,16 @@ import { CONTROL_WORDS, type Layout } from "./layout.ts";
 
 /** Control words: the state, the worker's samples FROM..TO and where their batch begins. */
 export const STATE = 0, FROM = 1, TO = 2, BATCH_FROM = 3;
-export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5;
+export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5, STARTING = 6;
+/** How long a training worker waits for work before it closes itself. */
 export const IDLE_MS = 3000;
 
 export interface WorkerInit {
   memory: WebAssembly.Memory;
   layout: Layout;
-  shard: number;
+  /** Shard 1 of each batch, or the predictions of images from..to. */
+  task: "train" | "predict";
+  idleMs: number;
 }
 
 /**
@@ -68,10 +72,29 @@ export function runShard(
   }
 }
 
-/** The loop itself: returns when stopped or idle for IDLE_MS. */
+/** The predictions of the dense images from..to, in thread `thread`'s scratch area. */
+export function predictRange(
+  kernels: Kernels,
+  at: Layout,
+  from: number,
+  to: number,
+  thread: number,
+): void {
+  kernels.predict(
+    at.hp,
+    at.params,
+    at.scratch[thread],
+    at.images + INPUTS * from,
+    to - from,
+    at.predictions + from,
+  );
+}
+
+/** The loop itself: returns when stopped or idle for idleMs. */
 export function serve(
   run: (from: number, to: number, batchFrom: number) => void,
   control: Int32Array,
+  idleMs: number,
 ): void {
   for (;;) {
     const state = Atomics.load(control, STATE);
@@ -86,9 +109,83 @@ export function serve(
       continue;
     }
     if (state === STOP || state === FAILED) return;
-    if (Atomics.wait(control, STATE, state, IDLE_MS) === "timed-out") {
+    if (Atomics.wait(control, STATE, state, idleMs) === "timed-out") {
       if (Atomics.compareExchange(control, STATE, state, CLOSED) === state) return;
     }
+  }
+}
+
+/** The main thread's side of the worker: starts it, hands it work, restarts it once it has closed. */
+export class Helper {
+  #worker: Worker | undefined;
+  #control: Int32Array;
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly at: Layout,
+    readonly task: WorkerInit["task"],
+    readonly idleMs: number,
+  ) {
+    this.#control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
+  }
+
+  /** Whether a worker is waiting for work (not while it starts, nor once it has closed itself). */
+  get ready(): boolean {
+    return this.#worker !== undefined && Atomics.load(this.#control, STATE) === IDLE;
+  }
+
+  /** A new worker; resolves when it waits for work. */
+  async start(): Promise<void> {
+    this.#worker?.terminate();
+    Atomics.store(this.#control, STATE, STARTING);
+    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    this.#worker = w;
+    await new Promise<void>((resolve, reject) => {
+      w.onmessage = () => resolve();
+      w.onerror = (e) => {
+        e.preventDefault();
+        w.terminate();
+        reject(new Error(`the fast engine's worker failed to start: ${e.message}`));
+      };
+      w.postMessage(
+        {
+          memory: this.memory,
+          layout: this.at,
+          task: this.task,
+          idleMs: this.idleMs,
+        } satisfies WorkerInit,
+      );
+    });
+    w.onmessage = null;
+  }
+
+  /**
+   * The worker runs from..to while this thread runs `here`; returns when both are done, or
+   * false at once (nothing run) if the worker is still starting or has closed itself.
+   */
+  handOff(from: number, to: number, batchFrom: number, here: () => void): boolean {
+    const control = this.#control;
+    control[FROM] = from;
+    control[TO] = to;
+    control[BATCH_FROM] = batchFrom;
+    const previous = this.#worker ? Atomics.compareExchange(control, STATE, IDLE, WORK) : CLOSED;
+    if (previous === CLOSED || previous === STARTING) return false;
+    if (previous !== IDLE) throw new Error(`the fast engine's worker is in state ${previous}`);
+    Atomics.notify(control, STATE);
+    here();
+    while (Atomics.load(control, STATE) === WORK) Atomics.wait(control, STATE, WORK);
+    const state = Atomics.load(control, STATE);
+    if (state !== DONE) {
+      throw new Error(`the fast engine's worker ${state === FAILED ? "failed" : "stopped"}`);
+    }
+    Atomics.store(control, STATE, IDLE);
+    return true;
+  }
+
+  dispose(): void {
+    Atomics.store(this.#control, STATE, STOP);
+    Atomics.notify(this.#control, STATE);
+    this.#worker?.terminate();
+    this.#worker = undefined;
   }
 }
 
@@ -96,13 +193,17 @@ export function serve(
 const scope = globalThis as any;
 if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.WorkerGlobalScope) {
   scope.onmessage = async (event: MessageEvent<WorkerInit>) => {
-    const { memory, layout: at, shard } = event.data;
+    const { memory, layout: at, task, idleMs } = event.data;
     const kernels = await instantiate(memory);
     const control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
+    Atomics.compareExchange(control, STATE, STARTING, IDLE);
     scope.postMessage("ready");
     serve(
-      (from, to, batchFrom) => runShard(kernels, at, shard, from, to, batchFrom),
+      task === "predict"
+        ? (from, to) => predictRange(kernels, at, from, to, 1)
+        : (from, to, batchFrom) => runShard(kernels, at, 1, from, to, batchFrom),
       control,
+      idleMs,
     );
     scope.close();
   };
