@@ -54,16 +54,17 @@ export async function fastPredict(
   const images = new Uint8Array(memory.buffer, at.images, 2 * CHUNK * IMAGE_SIZE);
   const predictions = new Uint8Array(memory.buffer, at.predictions, 2 * CHUNK);
   const out = new Uint8Array(data.count);
-  const two = data.count > CHUNK && navigator.hardwareConcurrency >= 2
+  const two = data.count > CHUNK && (threads ?? navigator.hardwareConcurrency) >= 2
     ? worker(memory, at)
     : undefined;
+  if (two && threads === 2 && !two.ready) await two.start();
   for (let from = 0; from < data.count; from += 2 * CHUNK) {
     const n = Math.min(2 * CHUNK, data.count - from), first = Math.min(CHUNK, n);
     images.set(data.images.subarray(from * IMAGE_SIZE, (from + n) * IMAGE_SIZE));
     const here = () => predictRange(kernels, at, 0, first, 0);
     if (!(n > first && two?.ready && two.handOff(CHUNK, n, 0, here))) {
       predictRange(kernels, at, 0, n, 0);
-      if (two && !two.ready) restart(two);
+      if (two && !two.ready) two.start().catch(() => {}); // for the next windows or calls
     }
     out.set(predictions.subarray(0, n), from);
   }
@@ -75,12 +76,7 @@ function worker(memory: WebAssembly.Memory, at: Layout): Helper {
   if (!helper || helper.at.hp !== at.hp) {
     helper?.dispose();
     helper = new Helper(memory, at, "predict", IDLE_MS);
-    restart(helper);
+    helper.start().catch(() => {}); // until it is ready, this thread predicts both windows
   }
   return helper;
-}
-
-let starting: Promise<void> | undefined;
-function restart(h: Helper): void {
-  starting ??= h.start().catch(() => {}).finally(() => (starting = undefined));
 }

@@ -119,6 +119,9 @@ export function serve(
 export class Helper {
   #worker: Worker | undefined;
   #control: Int32Array;
+  #starting: Promise<void> | undefined;
+  /** Rejects a start in progress (the worker is terminated before it said ready). */
+  #abandon = () => {};
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly at: Layout,
@@ -133,13 +136,19 @@ export class Helper {
     return this.#worker !== undefined && Atomics.load(this.#control, STATE) === IDLE;
   }
 
-  /** A new worker; resolves when it waits for work. */
-  async start(): Promise<void> {
+  /** A new worker (one start at a time); resolves when it waits for work. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start().finally(() => (this.#starting = undefined));
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.#worker?.terminate();
     Atomics.store(this.#control, STATE, STARTING);
     const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     this.#worker = w;
     await new Promise<void>((resolve, reject) => {
+      this.#abandon = () => reject(new Error("the fast engine's worker was disposed"));
       w.onmessage = () => resolve();
       w.onerror = (e) => {
         e.preventDefault();
@@ -186,6 +195,7 @@ export class Helper {
     Atomics.notify(this.#control, STATE);
     this.#worker?.terminate();
     this.#worker = undefined;
+    this.#abandon();
   }
 }
 
