@@ -18,7 +18,20 @@ import {
 import { createMemory, instantiate } from "./kernels.ts";
 import { blockStarts, layout, paddedHidden, readNetwork, shards, writeNetwork } from "./layout.ts";
 import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
-import { Helper, IDLE_MS, runShard } from "./worker.ts";
+import {
+  BATCH_FROM,
+  COLUMNS,
+  descendHalf,
+  FROM,
+  Helper,
+  IDLE_MS,
+  MID,
+  PHASE,
+  runShard,
+  SCALE,
+  SHARD,
+  TO,
+} from "./worker.ts";
 
 export interface FastEngineOptions extends BatchOptions {
   /** 1 runs both shards on the calling thread; default 2 when the machine has 2 cores. */
@@ -90,17 +103,25 @@ export async function fastEngine(
     runShard(kernels, at, shard, from, to, batchFrom);
   await starting;
 
-  /** Shard 1 to the worker (started or restarted as needed), shard 0 here, then wait for it. */
-  async function runShards(from: number, mid: number, to: number): Promise<void> {
+  const scaleWord = new Float32Array(buffer, at.control + 4 * SCALE, 1);
+
+  /**
+   * `work` (control words) on the worker, started again if it had closed itself, while
+   * `here` runs on this thread; with one thread, `here` then `there`, which does the same.
+   */
+  async function inParallel(
+    work: { [word: number]: number },
+    here: () => void,
+    there: () => void,
+  ): Promise<void> {
     if (threads === 1) {
-      accumulate(0, from, mid, from);
-      accumulate(1, mid, to, from);
+      here();
+      there();
       return;
     }
-    const here = () => accumulate(0, from, mid, from);
-    if (helper.handOff(mid, to, from, here)) return;
+    if (helper.handOff(work, here)) return;
     await helper.start(); // it had closed itself, idle
-    if (!helper.handOff(mid, to, from, here)) throw new Error("the fast engine's worker closed");
+    if (!helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
   }
 
   return {
@@ -110,7 +131,11 @@ export async function fastEngine(
       const { from, to } = schedule.next();
       const m = to - from;
       const [[, mid]] = shards(from, to);
-      await runShards(from, mid, to);
+      await inParallel(
+        { [PHASE]: SHARD, [FROM]: mid, [TO]: to, [BATCH_FROM]: from },
+        () => accumulate(0, from, mid, from),
+        () => accumulate(1, mid, to, from),
+      );
       const loss = (stats[0][0] + stats[1][0]) / m;
       const accuracy = (stats[0][1] + stats[1][1]) / m;
       stats[0].fill(0);
@@ -118,19 +143,11 @@ export async function fastEngine(
       // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
       const scale = learningRate / (255 * m);
       if (at.batch) {
-        kernels.descendColumns(
-          at.hp,
-          at.params,
-          at.batchRows,
-          at.entries,
-          at.starts,
-          at.order,
-          from,
-          mid,
-          to,
-          at.batchColumns,
-          at.batchWork,
-          scale,
+        scaleWord[0] = scale;
+        await inParallel(
+          { [PHASE]: COLUMNS, [BATCH_FROM]: from, [MID]: mid, [TO]: to },
+          () => descendHalf(kernels, at, 0, from, mid, to, scale),
+          () => descendHalf(kernels, at, 1, from, mid, to, scale),
         );
       } else kernels.descend(at.params, at.grads[0], at.grads[1], at.weightFloats, scale);
       const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;

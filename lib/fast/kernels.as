@@ -415,13 +415,14 @@ export function accumulate(
 }
 
 /**
- * dW_hT = Σ over the batch order[from..to) of dZ_h ⊗ x, and W_hT −= scale·dW_hT, pixel by
- * pixel: the batch's entries are first sorted into columns (per pixel, the samples where it
- * is non-zero, in batch order, as row offset << 8 | byte, the rows at `rows` that accumulate
- * left), then each pixel's sum stays in registers and its row of W_hT is written once. The
- * sums of each shard (samples before and after `mid`) are kept apart and added as descend
- * adds the shards' gradients: the same bits as scatter then descend.
- * `work`: 3 × 785 u32 and 128 bytes; `columns`: room for the batch's entries.
+ * dW_hT = Σ over the batch order[from..to) of dZ_h ⊗ x, and W_hT −= scale·dW_hT, for the
+ * pixels p0..p1, pixel by pixel: the batch's entries of those pixels are first sorted into
+ * columns (per pixel, the samples where it is non-zero, in batch order, as row offset << 8 |
+ * byte, the rows at `rows` that accumulate left), then each pixel's sum stays in registers
+ * and its row of W_hT is written once. The sums of each shard (samples before and after
+ * `mid`) are kept apart and added as descend adds the shards' gradients: the same bits as
+ * scatter then descend. Threads may share the pixels: each with its own `columns` (room for
+ * the batch's entries) and `work` (3 × 785 u32 and 128 bytes).
  */
 export function descendColumns(
   hp: i32,
@@ -433,6 +434,8 @@ export function descendColumns(
   from: i32,
   mid: i32,
   to: i32,
+  p0: i32,
+  p1: i32,
   columns: usize,
   work: usize,
   scale: f32,
@@ -441,13 +444,17 @@ export function descendColumns(
   // offset / rowBytes by a multiplication: exact for offsets below 2^24
   const inverse: u64 = ((<u64>1 << 32) + <u64>rowBytes - 1) / <u64>rowBytes;
   const begin = work, split = work + 785 * 4, next = split + 785 * 4, sums = next + 785 * 4;
+  const first = <u32>p0, last = <u32>p1;
   memory.fill(begin, 0, 785 * 4);
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
     for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
-      const p = <usize>((<u64>rowOf(load<u32>(e)) * inverse) >> 32);
-      store<u32>(begin + (p << 2), load<u32>(begin + (p << 2), 4) + 1, 4);
+      const p = <u32>((<u64>rowOf(load<u32>(e)) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = begin + (<usize>p << 2);
+        store<u32>(at, load<u32>(at, 4) + 1, 4);
+      }
     }
   }
   // begin[p] = where column p starts (counts shifted by one, summed)
@@ -462,15 +469,18 @@ export function descendColumns(
     const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
     for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
       const w = load<u32>(e);
-      const p = <usize>((<u64>rowOf(w) * inverse) >> 32);
-      const q = load<u32>(next + (p << 2));
-      store<u32>(next + (p << 2), q + 1);
-      store<u32>(columns + (<usize>q << 2), row | (w & 0xff));
+      const p = <u32>((<u64>rowOf(w) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = next + (<usize>p << 2);
+        const q = load<u32>(at);
+        store<u32>(at, q + 1);
+        store<u32>(columns + (<usize>q << 2), row | (w & 0xff));
+      }
     }
   }
   if (mid == to) memory.copy(split, next, 785 * 4);
   const s = f32x4.splat(scale);
-  for (let p: usize = 0; p < <usize>INPUTS; p++) {
+  for (let p = <usize>p0; p < <usize>p1; p++) {
     const c0 = load<u32>(begin + (p << 2)), c1 = load<u32>(begin + (p << 2), 4);
     if (c0 == c1) continue;
     const e = columns + (<usize>c0 << 2);

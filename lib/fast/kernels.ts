@@ -20,8 +20,9 @@ export interface Kernels {
     rows: number,
   ): void;
   /**
-   * A mini-batch's dW_h from the dZ_h rows that accumulate left at `rows`, column by column,
-   * and W_h −= scale·dW_h: the same bits as accumulate's scatter followed by descend.
+   * A mini-batch's dW_h for pixels p0..p1 from the dZ_h rows that accumulate left at `rows`,
+   * column by column, and W_h −= scale·dW_h: the same bits as accumulate's scatter followed
+   * by descend.
    */
   descendColumns(
     hp: number,
@@ -33,6 +34,8 @@ export interface Kernels {
     from: number,
     mid: number,
     to: number,
+    p0: number,
+    p1: number,
     columns: number,
     work: number,
     scale: number,

@@ -55,8 +55,9 @@ export interface Layout {
    */
   batch: number;
   batchRows: number;
-  batchColumns: number;
-  batchWork: number;
+  /** Per thread. */
+  batchColumns: number[];
+  batchWork: number[];
   /** Dense images (count × 784 bytes), for prediction. */
   images: number;
   predictions: number;
@@ -69,6 +70,12 @@ export function paddedHidden(hidden: number): number {
 
 /** Bytes of dZ_h rows per block: they stay in the core's L2 cache while the block's columns are summed. */
 const BLOCK_BYTES = 192 * 1024;
+
+/**
+ * The pixels each thread steps in a mini-batch's column pass (kernels.as descendColumns): the
+ * top and bottom halves of the image, with about as much ink each.
+ */
+export const PIXEL_HALVES: [number, number][] = [[0, INPUTS / 2], [INPUTS / 2, INPUTS]];
 
 /** The two shards of samples from..to, as the engine cuts every batch. */
 export function shards(from: number, to: number): [number, number][] {
@@ -130,8 +137,14 @@ export function layout(
   const columnStarts = take(columnWise ? 4 * (blocks * INPUTS + 1) : 0);
   const dZ = Array.from({ length: SHARDS }, () => take(4 * hp * block));
   const batchRows = take(4 * hp * batch);
-  const batchColumns = take(4 * Math.min(nonZeros, batch * INPUTS));
-  const batchWork = take(batch ? 3 * 4 * (INPUTS + 1) + 128 : 0);
+  const batchColumns = Array.from(
+    { length: SHARDS },
+    () => take(4 * Math.min(nonZeros, batch * INPUTS)),
+  );
+  const batchWork = Array.from(
+    { length: SHARDS },
+    () => take(batch ? 3 * 4 * (INPUTS + 1) + 128 : 0),
+  );
   const images = take(dense ? count * INPUTS : 0);
   const predictions = take(dense ? count : 0);
   return {

@@ -14,7 +14,7 @@ import { IMAGE_SIZE } from "../data/dataset.ts";
 import type { Network } from "../network.ts";
 import { createMemory, instantiate, type Kernels } from "./kernels.ts";
 import { type Layout, layout, writeNetwork } from "./layout.ts";
-import { Helper, predictRange } from "./worker.ts";
+import { FROM, Helper, predictRange, TO } from "./worker.ts";
 
 /** Images per window: 784 KiB of pixels, which stay in cache. */
 const CHUNK = 1024;
@@ -62,7 +62,7 @@ export async function fastPredict(
     const n = Math.min(2 * CHUNK, data.count - from), first = Math.min(CHUNK, n);
     images.set(data.images.subarray(from * IMAGE_SIZE, (from + n) * IMAGE_SIZE));
     const here = () => predictRange(kernels, at, 0, first, 0);
-    if (!(n > first && two?.ready && two.handOff(CHUNK, n, 0, here))) {
+    if (!(n > first && two?.ready && two.handOff({ [FROM]: CHUNK, [TO]: n }, here))) {
       predictRange(kernels, at, 0, n, 0);
       if (two && !two.ready) two.start().catch(() => {}); // for the next windows or calls
     }

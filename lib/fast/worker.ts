@@ -8,10 +8,15 @@
  */
 import { INPUTS } from "../network.ts";
 import { instantiate, type Kernels } from "./kernels.ts";
-import { CONTROL_WORDS, type Layout } from "./layout.ts";
+import { CONTROL_WORDS, type Layout, PIXEL_HALVES } from "./layout.ts";
 
-/** Control words: the state, the worker's samples FROM..TO and where their batch begins. */
-export const STATE = 0, FROM = 1, TO = 2, BATCH_FROM = 3;
+/**
+ * Control words: the state; the work: its PHASE (SHARD: forward and backward of samples
+ * FROM..TO of the batch that begins at BATCH_FROM; COLUMNS: the column pass of the
+ * batch BATCH_FROM..TO cut at MID, with the float32 step SCALE; PREDICT: images FROM..TO).
+ */
+export const STATE = 0, FROM = 1, TO = 2, BATCH_FROM = 3, PHASE = 4, MID = 5, SCALE = 6;
+export const SHARD = 0, COLUMNS = 1;
 export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5, STARTING = 6;
 /** How long a training worker waits for work before it closes itself. */
 export const IDLE_MS = 3000;
@@ -90,9 +95,54 @@ export function predictRange(
   );
 }
 
+/** One thread's half of a mini-batch's column pass and W_h step (kernels.as descendColumns). */
+export function descendHalf(
+  kernels: Kernels,
+  at: Layout,
+  thread: number,
+  from: number,
+  mid: number,
+  to: number,
+  scale: number,
+): void {
+  const [p0, p1] = PIXEL_HALVES[thread];
+  kernels.descendColumns(
+    at.hp,
+    at.params,
+    at.batchRows,
+    at.entries,
+    at.starts,
+    at.order,
+    from,
+    mid,
+    to,
+    p0,
+    p1,
+    at.batchColumns[thread],
+    at.batchWork[thread],
+    scale,
+  );
+}
+
+/** The worker's part of the work the control words describe. */
+function runWorkerPart(
+  kernels: Kernels,
+  at: Layout,
+  task: WorkerInit["task"],
+  control: Int32Array,
+) {
+  const from = control[FROM], to = control[TO], batchFrom = control[BATCH_FROM];
+  if (task === "predict") predictRange(kernels, at, from, to, 1);
+  else if (control[PHASE] === SHARD) runShard(kernels, at, 1, from, to, batchFrom);
+  else {
+    const scale = new Float32Array(control.buffer, control.byteOffset + 4 * SCALE, 1)[0];
+    descendHalf(kernels, at, 1, batchFrom, control[MID], to, scale);
+  }
+}
+
 /** The loop itself: returns when stopped or idle for idleMs. */
 export function serve(
-  run: (from: number, to: number, batchFrom: number) => void,
+  run: () => void,
   control: Int32Array,
   idleMs: number,
 ): void {
@@ -100,7 +150,7 @@ export function serve(
     const state = Atomics.load(control, STATE);
     if (state === WORK) {
       try {
-        run(control[FROM], control[TO], control[BATCH_FROM]);
+        run();
         Atomics.store(control, STATE, DONE);
       } catch {
         Atomics.store(control, STATE, FAILED);
@@ -168,14 +218,13 @@ export class Helper {
   }
 
   /**
-   * The worker runs from..to while this thread runs `here`; returns when both are done, or
-   * false at once (nothing run) if the worker is still starting or has closed itself.
+   * The worker runs `work` (control words and their values) while this thread runs `here`;
+   * returns when both are done, or false at once (nothing run) if the worker is still
+   * starting or has closed itself.
    */
-  handOff(from: number, to: number, batchFrom: number, here: () => void): boolean {
+  handOff(work: { [word: number]: number }, here: () => void): boolean {
     const control = this.#control;
-    control[FROM] = from;
-    control[TO] = to;
-    control[BATCH_FROM] = batchFrom;
+    for (const [word, value] of Object.entries(work)) control[Number(word)] = value;
     const previous = this.#worker ? Atomics.compareExchange(control, STATE, IDLE, WORK) : CLOSED;
     if (previous === CLOSED || previous === STARTING) return false;
     if (previous !== IDLE) throw new Error(`the fast engine's worker is in state ${previous}`);
@@ -208,13 +257,7 @@ if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.Wor
     const control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
     Atomics.compareExchange(control, STATE, STARTING, IDLE);
     scope.postMessage("ready");
-    serve(
-      task === "predict"
-        ? (from, to) => predictRange(kernels, at, from, to, 1)
-        : (from, to, batchFrom) => runShard(kernels, at, 1, from, to, batchFrom),
-      control,
-      idleMs,
-    );
+    serve(() => runWorkerPart(kernels, at, task, control), control, idleMs);
     scope.close();
   };
 }
