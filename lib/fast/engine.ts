@@ -21,7 +21,7 @@ import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
 import {
   BATCH_FROM,
   COLUMNS,
-  descendHalf,
+  descendPixels,
   FROM,
   Helper,
   IDLE_MS,
@@ -142,12 +142,14 @@ export async function fastEngine(
       stats[1].fill(0);
       // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
       const scale = learningRate / (255 * m);
-      if (at.batch) {
+      if (at.batch && threads === 1) {
+        descendPixels(kernels, at, 0, from, mid, to, scale, [0, INPUTS]); // one sort, not two
+      } else if (at.batch) {
         scaleWord[0] = scale;
         await inParallel(
           { [PHASE]: COLUMNS, [BATCH_FROM]: from, [MID]: mid, [TO]: to },
-          () => descendHalf(kernels, at, 0, from, mid, to, scale),
-          () => descendHalf(kernels, at, 1, from, mid, to, scale),
+          () => descendPixels(kernels, at, 0, from, mid, to, scale),
+          () => descendPixels(kernels, at, 1, from, mid, to, scale),
         );
       } else kernels.descend(at.params, at.grads[0], at.grads[1], at.weightFloats, scale);
       const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;

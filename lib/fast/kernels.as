@@ -386,32 +386,56 @@ export function accumulate(
 
 // ---- a mini-batch's dW_h by columns, and the step on W_h
 
-/** out = Σ x·rows[offset] over entries e[0..n), one sum per lane in entry order (as scatter adds). */
-@inline function chainN(D: usize, e: usize, n: i32, out: usize, N: i32): void {
+/**
+ * W −= scale·(a + b) on one tile of N vectors, where a and b are the sums of x·rows[offset]
+ * over the entries e[0..n0) and e[n0..n), each in entry order, as scatter adds them: the
+ * two chains advance side by side (twice the independent additions), then the longer one ends.
+ */
+@inline function stepTileN(W: usize, D: usize, e: usize, n0: i32, n: i32, scale: v128, N: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  const end = e + (<usize>n << 2);
-  for (; e < end; e += 4) {
-    const w = load<u32>(e);
-    const r = D + rowOf(w), x = valueOf(w);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const f = e + (<usize>n0 << 2), n1 = n - n0;
+  const both = <usize>min(n0, n1) << 2;
+  let i: usize = 0;
+  for (; i < both; i += 4) {
+    const v = load<u32>(e + i), w = load<u32>(f + i);
+    const r = D + rowOf(v), x = valueOf(v);
+    const q = D + rowOf(w), y = valueOf(w);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
+    if (N > 1) {
+      a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
+    }
+    if (N > 2) {
+      a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+      b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
+    }
+    if (N > 3) {
+      a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+      b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
+    }
+  }
+  for (let j = i; j < (<usize>n0 << 2); j += 4) {
+    const v = load<u32>(e + j);
+    const r = D + rowOf(v), x = valueOf(v);
     a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
     if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
     if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
     if (N > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
   }
-  v128.store(out, a0);
-  if (N > 1) v128.store(out, a1, 16);
-  if (N > 2) v128.store(out, a2, 32);
-  if (N > 3) v128.store(out, a3, 48);
-}
-
-/** W -= scale·(chain of e[0..n0) + chain of e[n0..n)) on one tile of N vectors. */
-@inline function stepTileN(W: usize, D: usize, e: usize, n0: i32, n: i32, sums: usize, scale: v128, N: i32): void {
-  chainN(D, e, n0, sums, N);
-  chainN(D, e + (<usize>n0 << 2), n - n0, sums + 64, N);
-  for (let i: usize = 0; i < <usize>(N << 4); i += 16) {
-    const g = f32x4.add(v128.load(sums + i), v128.load(sums + 64 + i));
-    v128.store(W + i, f32x4.sub(v128.load(W + i), f32x4.mul(scale, g)));
+  for (let j = i; j < (<usize>n1 << 2); j += 4) {
+    const w = load<u32>(f + j);
+    const q = D + rowOf(w), y = valueOf(w);
+    b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
+    if (N > 1) b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
+    if (N > 2) b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
+    if (N > 3) b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
   }
+  v128.store(W, f32x4.sub(v128.load(W), f32x4.mul(scale, f32x4.add(a0, b0))));
+  if (N > 1) v128.store(W, f32x4.sub(v128.load(W, 16), f32x4.mul(scale, f32x4.add(a1, b1))), 16);
+  if (N > 2) v128.store(W, f32x4.sub(v128.load(W, 32), f32x4.mul(scale, f32x4.add(a2, b2))), 32);
+  if (N > 3) v128.store(W, f32x4.sub(v128.load(W, 48), f32x4.mul(scale, f32x4.add(a3, b3))), 48);
 }
 
 /**
@@ -422,7 +446,7 @@ export function accumulate(
  * and its row of W_hT is written once. The sums of each shard (samples before and after
  * `mid`) are kept apart and added as descend adds the shards' gradients: the same bits as
  * scatter then descend. Threads may share the pixels: each with its own `columns` (room for
- * the batch's entries) and `work` (3 × 785 u32 and 128 bytes).
+ * the batch's entries) and `work` (3 × 785 u32).
  */
 export function descendColumns(
   hp: i32,
@@ -443,7 +467,7 @@ export function descendColumns(
   const rowBytes = <usize>hp << 2;
   // offset / rowBytes by a multiplication: exact for offsets below 2^24
   const inverse: u64 = ((<u64>1 << 32) + <u64>rowBytes - 1) / <u64>rowBytes;
-  const begin = work, split = work + 785 * 4, next = split + 785 * 4, sums = next + 785 * 4;
+  const begin = work, split = work + 785 * 4, next = split + 785 * 4;
   const first = <u32>p0, last = <u32>p1;
   memory.fill(begin, 0, 785 * 4);
   for (let j = from; j < to; j++) {
@@ -487,11 +511,11 @@ export function descendColumns(
     const n0 = <i32>(load<u32>(split + (p << 2)) - c0), n = <i32>(c1 - c0);
     const W = params + p * rowBytes;
     let c: usize = 0;
-    for (; c + 64 <= rowBytes; c += 64) stepTileN(W + c, rows + c, e, n0, n, sums, s, 4);
+    for (; c + 64 <= rowBytes; c += 64) stepTileN(W + c, rows + c, e, n0, n, s, 4);
     const rest = rowBytes - c;
-    if (rest == 48) stepTileN(W + c, rows + c, e, n0, n, sums, s, 3);
-    else if (rest == 32) stepTileN(W + c, rows + c, e, n0, n, sums, s, 2);
-    else if (rest == 16) stepTileN(W + c, rows + c, e, n0, n, sums, s, 1);
+    if (rest == 48) stepTileN(W + c, rows + c, e, n0, n, s, 3);
+    else if (rest == 32) stepTileN(W + c, rows + c, e, n0, n, s, 2);
+    else if (rest == 16) stepTileN(W + c, rows + c, e, n0, n, s, 1);
   }
 }
 

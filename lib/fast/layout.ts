@@ -143,7 +143,7 @@ export function layout(
   );
   const batchWork = Array.from(
     { length: SHARDS },
-    () => take(batch ? 3 * 4 * (INPUTS + 1) + 128 : 0),
+    () => take(batch ? 3 * 4 * (INPUTS + 1) : 0),
   );
   const images = take(dense ? count * INPUTS : 0);
   const predictions = take(dense ? count : 0);

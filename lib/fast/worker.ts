@@ -95,8 +95,11 @@ export function predictRange(
   );
 }
 
-/** One thread's half of a mini-batch's column pass and W_h step (kernels.as descendColumns). */
-export function descendHalf(
+/**
+ * A mini-batch's column pass and W_h step (kernels.as descendColumns) for one thread's
+ * pixels: its half of them, or all of them.
+ */
+export function descendPixels(
   kernels: Kernels,
   at: Layout,
   thread: number,
@@ -104,8 +107,8 @@ export function descendHalf(
   mid: number,
   to: number,
   scale: number,
+  [p0, p1] = PIXEL_HALVES[thread],
 ): void {
-  const [p0, p1] = PIXEL_HALVES[thread];
   kernels.descendColumns(
     at.hp,
     at.params,
@@ -136,7 +139,7 @@ function runWorkerPart(
   else if (control[PHASE] === SHARD) runShard(kernels, at, 1, from, to, batchFrom);
   else {
     const scale = new Float32Array(control.buffer, control.byteOffset + 4 * SCALE, 1)[0];
-    descendHalf(kernels, at, 1, batchFrom, control[MID], to, scale);
+    descendPixels(kernels, at, 1, batchFrom, control[MID], to, scale);
   }
 }
 
