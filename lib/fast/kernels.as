@@ -388,19 +388,19 @@ export function accumulate(
 
 /**
  * W −= scale·(a + b) on one tile of N vectors, where a and b are the sums of x·rows[offset]
- * over the entries e[0..n0) and e[n0..n), each in entry order, as scatter adds them: the
+ * over the column entries e[0..n0) and e[n0..n) (u32 offset, f32 x: decoded once, read by
+ * every tile), each in entry order, as scatter adds them: the
  * two chains advance side by side (twice the independent additions), then the longer one ends.
  */
 @inline function stepTileN(W: usize, D: usize, e: usize, n0: i32, n: i32, scale: v128, N: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-  const f = e + (<usize>n0 << 2), n1 = n - n0;
-  const both = <usize>min(n0, n1) << 2;
+  const f = e + (<usize>n0 << 3), n1 = n - n0;
+  const both = <usize>min(n0, n1) << 3;
   let i: usize = 0;
-  for (; i < both; i += 4) {
-    const v = load<u32>(e + i), w = load<u32>(f + i);
-    const r = D + rowOf(v), x = valueOf(v);
-    const q = D + rowOf(w), y = valueOf(w);
+  for (; i < both; i += 8) {
+    const r = D + <usize>load<u32>(e + i), x = v128.load32_splat(e + i, 4);
+    const q = D + <usize>load<u32>(f + i), y = v128.load32_splat(f + i, 4);
     a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
     b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
     if (N > 1) {
@@ -416,17 +416,15 @@ export function accumulate(
       b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
     }
   }
-  for (let j = i; j < (<usize>n0 << 2); j += 4) {
-    const v = load<u32>(e + j);
-    const r = D + rowOf(v), x = valueOf(v);
+  for (let j = i; j < (<usize>n0 << 3); j += 8) {
+    const r = D + <usize>load<u32>(e + j), x = v128.load32_splat(e + j, 4);
     a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
     if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
     if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
     if (N > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
   }
-  for (let j = i; j < (<usize>n1 << 2); j += 4) {
-    const w = load<u32>(f + j);
-    const q = D + rowOf(w), y = valueOf(w);
+  for (let j = i; j < (<usize>n1 << 3); j += 8) {
+    const q = D + <usize>load<u32>(f + j), y = v128.load32_splat(f + j, 4);
     b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
     if (N > 1) b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
     if (N > 2) b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
@@ -441,12 +439,12 @@ export function accumulate(
 /**
  * dW_hT = Σ over the batch order[from..to) of dZ_h ⊗ x, and W_hT −= scale·dW_hT, for the
  * pixels p0..p1, pixel by pixel: the batch's entries of those pixels are first sorted into
- * columns (per pixel, the samples where it is non-zero, in batch order, as row offset << 8 |
- * byte, the rows at `rows` that accumulate left), then each pixel's sum stays in registers
+ * columns (per pixel, the samples where it is non-zero, in batch order, as the byte offset of
+ * the sample's row at `rows` where accumulate left dZ_h, and the pixel value), then each pixel's sum stays in registers
  * and its row of W_hT is written once. The sums of each shard (samples before and after
  * `mid`) are kept apart and added as descend adds the shards' gradients: the same bits as
  * scatter then descend. Threads may share the pixels: each with its own `columns` (room for
- * the batch's entries) and `work` (3 × 785 u32).
+ * the batch's entries, 8 bytes each) and `work` (3 × 785 u32).
  */
 export function descendColumns(
   hp: i32,
@@ -489,7 +487,7 @@ export function descendColumns(
   for (let j = from; j < to; j++) {
     if (j == mid) memory.copy(split, next, 785 * 4);
     const s = <usize>load<u32>(order + (<usize>j << 2));
-    const row = <u32>(<usize>(j - from) * rowBytes) << 8;
+    const row = <u32>(<usize>(j - from) * rowBytes);
     const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
     for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
       const w = load<u32>(e);
@@ -498,7 +496,8 @@ export function descendColumns(
         const at = next + (<usize>p << 2);
         const q = load<u32>(at);
         store<u32>(at, q + 1);
-        store<u32>(columns + (<usize>q << 2), row | (w & 0xff));
+        store<u32>(columns + (<usize>q << 3), row);
+        store<f32>(columns + (<usize>q << 3), <f32>(w & 0xff), 4);
       }
     }
   }
@@ -507,7 +506,7 @@ export function descendColumns(
   for (let p = <usize>p0; p < <usize>p1; p++) {
     const c0 = load<u32>(begin + (p << 2)), c1 = load<u32>(begin + (p << 2), 4);
     if (c0 == c1) continue;
-    const e = columns + (<usize>c0 << 2);
+    const e = columns + (<usize>c0 << 3);
     const n0 = <i32>(load<u32>(split + (p << 2)) - c0), n = <i32>(c1 - c0);
     const W = params + p * rowBytes;
     let c: usize = 0;

@@ -139,7 +139,7 @@ export function layout(
   const batchRows = take(4 * hp * batch);
   const batchColumns = Array.from(
     { length: SHARDS },
-    () => take(4 * Math.min(nonZeros, batch * INPUTS)),
+    () => take(8 * Math.min(nonZeros, batch * INPUTS)),
   );
   const batchWork = Array.from(
     { length: SHARDS },
