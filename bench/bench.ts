@@ -3,7 +3,10 @@
  * (bench/numpy_peer.py, same formulas in float32) and a PyTorch peer
  * (bench/torch_peer.py: the same formulas with CPU tensors, and the autograd version),
  * alternating the contenders (rounds of five engine iterations, one numpy, one torch, one
- * torch autograd, one reference) so that a busy machine slows them alike.
+ * torch autograd, one reference) so that a busy machine slows them alike. Then the scaling
+ * of full batches with m and hidden (engine and numpy), a mini-batch epoch (engine and
+ * PyTorch, alternated), prediction, loading, and a summary of the headline ratios.
+ * bench/README.md says more, with a run's full output.
  *
  *   deno task bench            the tables
  *   deno task bench --json     the same figures, machine-readable
@@ -305,7 +308,8 @@ async function startPeers(): Promise<void> {
 }
 
 // ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy; PyTorch's
-// epoch (the same formulas on the same data, rows gathered per batch) with 1 and 2 threads
+// epoch (the same formulas on the same data, rows gathered per batch) on its best thread
+// setting, alternated with the engine's
 {
   const hidden = 128, batchSize = 64, learningRate = 0.1;
   const t0 = performance.now();
@@ -316,8 +320,18 @@ async function startPeers(): Promise<void> {
     ? new PythonPeer("./torch_peer.py")
     : undefined;
   await torchPeer?.setup(train.count, hidden);
+  // PyTorch's best thread setting, from 100 steps with each (two threads can be many times
+  // slower on a busy machine: a whole epoch of it would only measure the contention)
+  const PROBE_STEPS = 100;
+  const probe: Partial<Record<1 | 2, number>> = {};
+  for (const threads of [1, 2] as const) {
+    if (torchPeer) {
+      probe[threads] = await torchPeer.iterate(`epoch ${batchSize} ${threads} ${PROBE_STEPS}`);
+    }
+  }
+  const torchBest = torchPeer ? (probe[1]! <= probe[2]! ? 1 : 2) : undefined;
   const epochs: { ms: number; testAccuracy: number }[] = [];
-  const torchEpochs: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const torchEpochs: number[] = [];
   for (let round = 0; round < (QUICK ? 1 : 3); round++) {
     const t = performance.now();
     for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
@@ -326,21 +340,13 @@ async function startPeers(): Promise<void> {
     let correct = 0;
     for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
     epochs.push({ ms, testAccuracy: correct / test.count });
-    for (const threads of [1, 2] as const) {
-      if (torchPeer) {
-        torchEpochs[threads].push(await torchPeer.iterate(`epoch ${batchSize} ${threads}`));
-      }
-    }
+    if (torchPeer) torchEpochs.push(await torchPeer.iterate(`epoch ${batchSize} ${torchBest}`));
   }
   await torchPeer?.close();
   const trained = engine.network();
   engine.dispose!();
   const engineEpoch = stats(epochs.map((e) => e.ms));
-  const torchByThreads = torchPeer
-    ? { 1: stats(torchEpochs[1]), 2: stats(torchEpochs[2]) }
-    : undefined;
-  const torchBest = torchByThreads &&
-    (torchByThreads[1].median <= torchByThreads[2].median ? 1 : 2);
+  const torchEpoch = torchPeer ? stats(torchEpochs) : undefined;
   results.miniBatchEpoch = {
     hidden,
     batchSize,
@@ -349,9 +355,10 @@ async function startPeers(): Promise<void> {
     setupMs: setup,
     epochs,
     engine: engineEpoch,
-    torch: torchByThreads,
+    torchProbeMs: { steps: PROBE_STEPS, ...probe },
+    torch: torchEpoch,
     torchBestThreads: torchBest,
-    torchOverEngine: torchBest && torchByThreads![torchBest].median / engineEpoch.median,
+    torchOverEngine: torchEpoch && torchEpoch.median / engineEpoch.median,
   };
   log(`\nMini-batch training, 784 → ${hidden} → 10, batch ${batchSize}, η = ${learningRate}`);
   log(`engine setup (sparse encoding, memory, worker): ${fmt(setup)} ms`);
@@ -362,28 +369,34 @@ async function startPeers(): Promise<void> {
       } µs/step), test accuracy ${(100 * e.testAccuracy).toFixed(2)} %`,
     )
   );
-  if (torchByThreads && torchBest) {
-    for (const threads of [1, 2] as const) {
-      const x = torchByThreads[threads];
-      log(
-        `torch epoch, ${threads} thread${threads > 1 ? "s" : ""}: median ${fmt(x.median)} ms, min ${
-          fmt(x.min)
-        }, max ${fmt(x.max)}`,
-      );
-    }
+  if (torchEpoch && torchBest) {
     log(
-      `torch (${torchBest} thread${torchBest > 1 ? "s" : ""}, its best) / fast = ${
-        (torchByThreads[torchBest].median / engineEpoch.median).toFixed(2)
-      } (medians of ${engineEpoch.n} epochs each)`,
+      `torch, first ${PROBE_STEPS} steps: ${fmt(probe[1]!)} ms on 1 thread, ${
+        fmt(probe[2]!)
+      } ms on 2: epochs on ${torchBest}`,
+    );
+    log(
+      `torch epoch, ${torchBest} thread${torchBest > 1 ? "s" : ""}: median ${
+        fmt(torchEpoch.median)
+      } ms, min ${fmt(torchEpoch.min)}, max ${fmt(torchEpoch.max)}`,
+    );
+    log(
+      `torch / fast = ${
+        (torchEpoch.median / engineEpoch.median).toFixed(2)
+      } (medians of ${engineEpoch.n} epochs each, alternated)`,
     );
   }
 
-  // ---- evaluating the 10,000 test digits
-  const evalTimes: number[] = [];
+  // ---- evaluating the 10,000 test digits: both threads (the default) and one, alternated
+  const evalTimes: number[] = [], evalOneThread: number[] = [];
+  await fastPredict(trained, test, { threads: 2 }); // starts the worker
   for (let i = 0; i < (QUICK ? 3 : 10); i++) {
-    const t = performance.now();
+    let t = performance.now();
     await fastPredict(trained, test);
     evalTimes.push(performance.now() - t);
+    t = performance.now();
+    await fastPredict(trained, test, { threads: 1 });
+    evalOneThread.push(performance.now() - t);
   }
   const small = initNetwork(createRng(1), 10);
   const smallTimes: number[] = [];
@@ -397,19 +410,17 @@ async function startPeers(): Promise<void> {
   const referenceEval = performance.now() - t1;
   results.evaluation = {
     fastPredict128: stats(evalTimes),
+    fastPredict128OneThread: stats(evalOneThread),
     fastPredict10: stats(smallTimes),
     referencePredict10Ms: referenceEval,
   };
-  const e128 = stats(evalTimes), e10 = stats(smallTimes);
+  const e128 = stats(evalTimes), e128one = stats(evalOneThread), e10 = stats(smallTimes);
   log(`\nEvaluating the 10,000 test digits (ms)`);
-  log(
-    `fastPredict, hidden 128: median ${fmt(e128.median)}, min ${fmt(e128.min)}, max ${
-      fmt(e128.max)
-    }`,
-  );
-  log(
-    `fastPredict, hidden 10:  median ${fmt(e10.median)}, min ${fmt(e10.min)}, max ${fmt(e10.max)}`,
-  );
+  const line = (label: string, x: Stats) =>
+    log(`${label} median ${fmt(x.median)}, min ${fmt(x.min)}, max ${fmt(x.max)}`);
+  line("fastPredict, hidden 128, two threads:", e128);
+  line("fastPredict, hidden 128, one thread: ", e128one);
+  line("fastPredict, hidden 10, two threads: ", e10);
   log(`evaluate.ts predict (reference), hidden 10, once: ${fmt(referenceEval)}`);
 }
 
@@ -418,4 +429,46 @@ const load = results.idxLoad as { train: Stats; test: Stats };
 log(
   `\nIDX load (median of 3): train ${fmt(load.train.median)} ms, test ${fmt(load.test.median)} ms`,
 );
+summary();
 if (JSON_OUTPUT) console.log(JSON.stringify(results, null, 2));
+
+/** The headline ratios of this run (medians), as the README's results table shows them. */
+function summary(): void {
+  const full = results.fullBatch as { fast: Stats; numpy?: Stats; torch?: Stats };
+  const wide = (results.scaling as { m: number; hidden: number; fast: Stats; numpy?: Stats }[])
+    .find((r) => r.m === 60000 && r.hidden === 128);
+  const mini = results.miniBatchEpoch as {
+    engine: Stats;
+    torch?: Stats;
+    torchBestThreads?: 1 | 2;
+  };
+  const evaluation = results.evaluation as Record<string, Stats>;
+  const rows: (string | number)[][] = [];
+  const add = (workload: string, fast: Stats, peer: string, other?: Stats) =>
+    rows.push([
+      workload,
+      `${fmt(fast.median)} ms`,
+      other ? `${peer} ${fmt(other.median)} ms` : `${peer} -`,
+      other ? `${(other.median / fast.median).toFixed(1)}×` : "-",
+    ]);
+  add("full batch 784 → 10 → 10, 60,000 digits", full.fast, "numpy", full.numpy);
+  add("the same", full.fast, "PyTorch", full.torch);
+  if (wide) add("full batch 784 → 128 → 10, 60,000 digits", wide.fast, "numpy", wide.numpy);
+  add(
+    "mini-batch epoch 784 → 128 → 10, batch 64",
+    mini.engine,
+    `PyTorch (${mini.torchBestThreads ?? "-"} thr.)`,
+    mini.torch,
+  );
+  add(
+    "predict 10,000 digits, hidden 128",
+    evaluation.fastPredict128,
+    "one thread",
+    evaluation.fastPredict128OneThread,
+  );
+  const line = ([workload, ...rest]: (string | number)[]) =>
+    log(String(workload).padEnd(42) + row(rest, [10, 24, 7]));
+  log(`\nSummary (medians of this run; ratio = other / fast)`);
+  line(["workload", "fast", "other", "ratio"]);
+  for (const r of rows) line(r);
+}

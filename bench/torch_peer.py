@@ -8,8 +8,9 @@ weights:
   setup <m> <hidden>   -> "ready torch <version> threads <n>"
   iterate              -> "<ms> <loss>"      the formulas written out (forward, backward, step)
   autograd             -> "<ms> <loss>"      loss.backward() and a torch.no_grad() step
-  epoch <batch> <threads> -> "<ms> <loss>"   one epoch of mini-batches (seeded shuffle, learning
-                                             rate 0.1), the formulas written out, on <threads>
+  epoch <batch> <threads> [<steps>] -> "<ms> <loss>"   one epoch of mini-batches (seeded
+                       shuffle, learning rate 0.1), the formulas written out, on <threads>
+                       threads; only its first <steps> batches when given (a probe)
   quit
 
 Debian's torch starts with one thread; we ask for one per core, as numpy's BLAS uses.
@@ -46,7 +47,7 @@ def main():
 
     serve(setup, {"iterate": lambda sg: float(iterate(sg[0])),
                   "autograd": lambda sg: iterate_autograd(sg[1]),
-                  "epoch": lambda sg, batch, threads: epoch(sg[0], batch, threads)})
+                  "epoch": lambda sg, *args: epoch(sg[0], *args)})
 
 
 def iterate(s, X=None, Y=None, y=None, columns=None, eta=ETA):
@@ -75,21 +76,23 @@ def iterate(s, X=None, Y=None, y=None, columns=None, eta=ETA):
     return loss
 
 
-def epoch(s, batch, threads):
-    """One epoch of mini-batches of `batch` samples in a fresh seeded order; the mean loss."""
+def epoch(s, batch, threads, steps=None):
+    """One epoch of mini-batches of `batch` samples in a fresh seeded order (its first
+    `steps` batches if given); the mean loss."""
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     rows, Y, y, columns = s["rows"], s["Y"], s["y"], s["columns"]
     m = rows.shape[0]
     order = torch.randperm(m, generator=s["shuffle"])
     total = torch.zeros(())
-    for start in range(0, m, batch):
+    end = m if steps is None else min(m, steps * batch)
+    for start in range(0, end, batch):
         j = order[start:start + batch]
         n = j.shape[0]
         # rows[j].T: the batch's samples as columns, a view that matmul reads transposed
         total += n * iterate(s, rows[j].T, Y[:, j], y[j], columns[:n], MINI_BATCH_ETA)
     torch.set_num_threads(previous)
-    return float(total) / m
+    return float(total) / end
 
 
 def iterate_autograd(g):
