@@ -276,6 +276,12 @@ function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
   return found ? <i32>ctz(found) : 0;
 }
 
+/** Output k's part for 4 hidden units: dW_o[k] += dZ_o[k]·a at g; returns dA + dZ_o[k]·W_o[k] (at w). */
+@inline function outputGrad(g: usize, w: usize, d: v128, a: v128, dA: v128): v128 {
+  v128.store(g, f32x4.add(f32x4.mul(d, a), v128.load(g)));
+  return f32x4.add(f32x4.mul(d, v128.load(w)), dA);
+}
+
 // The loss sum and correct count of the samples processed since the last flush (per thread:
 // each thread has its own instance, hence its own globals).
 let loss: f64 = 0, correct: f64 = 0;
@@ -318,17 +324,46 @@ function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usi
   v128.store(db_o, f32x4.add(v128.load(db_o, 16), dz1), 16);
   v128.store(db_o, f32x4.add(v128.load(db_o, 32), dz2), 32);
 
-  // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time
+  // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time, the ten outputs
+  // unrolled with their dZ_o splats hoisted (a loop over them cost ~6 % of a mini-batch
+  // epoch at hidden 128)
   const rowBytes = <usize>hp << 2;
+  const d0 = v128.load32_splat(Z_o), d1 = v128.load32_splat(Z_o, 4);
+  const d2 = v128.load32_splat(Z_o, 8), d3 = v128.load32_splat(Z_o, 12);
+  const d4 = v128.load32_splat(Z_o, 16), d5 = v128.load32_splat(Z_o, 20);
+  const d6 = v128.load32_splat(Z_o, 24), d7 = v128.load32_splat(Z_o, 28);
+  const d8 = v128.load32_splat(Z_o, 32), d9 = v128.load32_splat(Z_o, 36);
   for (let i: usize = 0; i < bytes; i += 16) {
     const a = v128.load(A_h + i);
-    let dA = f32x4.splat(0);
-    for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
-      const d = v128.load32_splat(Z_o + (k << 2));
-      const g = dW_o + k * rowBytes + i;
-      v128.store(g, f32x4.add(f32x4.mul(d, a), v128.load(g)));
-      dA = f32x4.add(f32x4.mul(d, v128.load(W_o + k * rowBytes + i)), dA);
-    }
+    let g = dW_o + i, w = W_o + i;
+    let dA = outputGrad(g, w, d0, a, f32x4.splat(0));
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d1, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d2, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d3, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d4, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d5, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d6, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d7, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d8, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d9, a, dA);
     v128.store(dA_h + i, dA);
   }
   // dZ_h = dA_h ⊙ ReLU′(Z_h), into dZ; db_h += dZ_h
