@@ -5,9 +5,10 @@
  *
  * Images go through two windows of one memory kept between calls: touching fresh pages
  * costs more than the prediction itself (~20 ms for a 7.8 MB copy here). This thread
- * predicts the first window while a worker predicts the second; the worker starts at the
- * first call that fills both and, until it is ready, this thread predicts both. Each image's
- * prediction is its own, so who computes it does not change the result.
+ * predicts the first window while a worker predicts the second. The worker starts at the
+ * second call that fills both windows (a single call, as a task makes, would only wait for
+ * it to close) and, until it is ready, this thread predicts both. Each image's prediction is
+ * its own, so who computes it does not change the result.
  */
 import type { Dataset } from "../data/dataset.ts";
 import { IMAGE_SIZE } from "../data/dataset.ts";
@@ -27,6 +28,8 @@ const IDLE_MS = 200;
 
 let predictor: Promise<{ memory: WebAssembly.Memory; kernels: Kernels }> | undefined;
 let helper: Helper | undefined;
+/** Calls so far that filled both windows. */
+let calls = 0;
 
 export interface PredictOptions {
   /**
@@ -54,7 +57,10 @@ export async function fastPredict(
   const images = new Uint8Array(memory.buffer, at.images, 2 * CHUNK * IMAGE_SIZE);
   const predictions = new Uint8Array(memory.buffer, at.predictions, 2 * CHUNK);
   const out = new Uint8Array(data.count);
-  const two = data.count > CHUNK && (threads ?? navigator.hardwareConcurrency) >= 2
+  const wide = data.count > CHUNK;
+  if (wide) calls++;
+  const two = wide &&
+      (threads === 2 || threads === undefined && calls > 1 && navigator.hardwareConcurrency >= 2)
     ? worker(memory, at)
     : undefined;
   if (two && threads === 2 && !two.ready) await two.start();
