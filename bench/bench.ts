@@ -15,6 +15,7 @@
  * The Python peers time themselves inside Python (process round trips excluded); the engines
  * are timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
  */
+import process from "node:process";
 import { take, toMatrix } from "../lib/data/dataset.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { fastEngine } from "../lib/fast/engine.ts";
@@ -117,10 +118,35 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function timeIterate(engine: TrainingEngine): Promise<number> {
-  const t0 = performance.now();
-  await engine.iterate(LEARNING_RATE);
-  return performance.now() - t0;
+/** CPU time of this process (all its threads: the engine's worker too), ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Wall and CPU time summed over timed spans: CPU / wall is how many cores the engine had on
+ * average (2 when both threads ran side by side; 1 when the machine left it one core).
+ */
+class Cores {
+  wall = 0;
+  cpu = 0;
+  /** Runs f, adds its times; returns its wall time, ms. */
+  async time(f: () => unknown): Promise<number> {
+    const w = performance.now(), c = cpuMs();
+    await f();
+    const wall = performance.now() - w;
+    this.wall += wall;
+    this.cpu += cpuMs() - c;
+    return wall;
+  }
+  get average(): number {
+    return this.cpu / this.wall;
+  }
+}
+
+function timeIterate(engine: TrainingEngine, cores = new Cores()): Promise<number> {
+  return cores.time(() => engine.iterate(LEARNING_RATE));
 }
 
 const results: Record<string, unknown> = {
@@ -170,8 +196,10 @@ async function startPeers(): Promise<void> {
   // First the engine alone, back to back, as `tune` runs it: before the other contenders
   // exist (the reference's 376 MB X and its garbage, the Python processes).
   for (let i = 0; i < 2; i++) await timeIterate(fast);
-  const backToBack: number[] = [];
-  for (let i = 0; i < 2 * ITERATIONS; i++) backToBack.push(await timeIterate(fast));
+  const backToBack: number[] = [], backToBackCores = new Cores(), fastCores = new Cores();
+  for (let i = 0; i < 2 * ITERATIONS; i++) {
+    backToBack.push(await timeIterate(fast, backToBackCores));
+  }
   await startPeers();
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
@@ -199,7 +227,7 @@ async function startPeers(): Promise<void> {
   // timed only on its first iteration after a half-second pause (cold caches, a worker to wake).
   const FAST_RUN = 5;
   for (let i = 0; i < ITERATIONS; i++) {
-    for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast));
+    for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast, fastCores));
     if (numpy) times.numpy.push(await numpy.iterate());
     if (torch) {
       times.torch.push(await torch.iterate());
@@ -234,6 +262,8 @@ async function startPeers(): Promise<void> {
       : undefined,
     engineOverReference: s.fast.median / s.reference.median,
     fastBackToBack: stats(backToBack),
+    fastCores: fastCores.average,
+    fastBackToBackCores: backToBackCores.average,
     setupMs,
     resetMs,
   };
@@ -255,6 +285,11 @@ async function startPeers(): Promise<void> {
       );
     }
   }
+  log(
+    `cores the engine had (its CPU time / wall time): ${fastCores.average.toFixed(2)} alternated, ${
+      backToBackCores.average.toFixed(2)
+    } back to back`,
+  );
   if (torchInfo) {
     log(
       `torch ${torchInfo.version}, float32 CPU, ${torchInfo.threads} threads (its default here: ${torchInfo.defaultThreads})`,
@@ -270,13 +305,13 @@ async function startPeers(): Promise<void> {
 // ---- scaling: m × hidden, fast engine (and numpy), median ms/iteration
 {
   const table: Record<string, unknown>[] = [];
-  const w = [7, 7, 10, 10, 10, 8];
+  const w = [7, 7, 10, 10, 10, 8, 6];
   log(
     `\nScaling, full batch (median ms/iteration: fast over ${
       3 * ITERATIONS
     }, numpy over ${ITERATIONS}; min in the JSON)`,
   );
-  log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs"], w));
+  log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs", "cores"], w));
   for (const hidden of [10, 32, 128]) {
     for (const m of [1000, 10000, 60000]) {
       const fast = await fastEngine(initNetwork(createRng(1), hidden), take(train, m));
@@ -286,14 +321,14 @@ async function startPeers(): Promise<void> {
         await peer.iterate();
       }
       for (let i = 0; i < 2; i++) await timeIterate(fast);
-      const f: number[] = [], n: number[] = [];
+      const f: number[] = [], n: number[] = [], cores = new Cores();
       for (let i = 0; i < ITERATIONS; i++) {
-        for (let k = 0; k < 3; k++) f.push(await timeIterate(fast));
+        for (let k = 0; k < 3; k++) f.push(await timeIterate(fast, cores));
         if (peer) n.push(await peer.iterate());
       }
       fast.dispose!();
       const sf = stats(f), sn = peer ? stats(n) : undefined;
-      table.push({ m, hidden, fast: sf, numpy: sn });
+      table.push({ m, hidden, fast: sf, numpy: sn, fastCores: cores.average });
       log(row([
         m,
         hidden,
@@ -301,6 +336,7 @@ async function startPeers(): Promise<void> {
         sn ? fmt(sn.median) : "-",
         sn ? (sn.median / sf.median).toFixed(1) : "-",
         (1000 * sf.median / m).toFixed(3),
+        cores.average.toFixed(2),
       ], w));
     }
   }
@@ -332,10 +368,11 @@ async function startPeers(): Promise<void> {
   const torchBest = torchPeer ? (probe[1]! <= probe[2]! ? 1 : 2) : undefined;
   const epochs: { ms: number; testAccuracy: number }[] = [];
   const torchEpochs: number[] = [];
+  const epochCores = new Cores();
   for (let round = 0; round < (QUICK ? 1 : 3); round++) {
-    const t = performance.now();
-    for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
-    const ms = performance.now() - t;
+    const ms = await epochCores.time(async () => {
+      for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
+    });
     const predictions = await fastPredict(engine.network(), test);
     let correct = 0;
     for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
@@ -355,6 +392,7 @@ async function startPeers(): Promise<void> {
     setupMs: setup,
     epochs,
     engine: engineEpoch,
+    engineCores: epochCores.average,
     torchProbeMs: { steps: PROBE_STEPS, ...probe },
     torch: torchEpoch,
     torchBestThreads: torchBest,
@@ -369,6 +407,7 @@ async function startPeers(): Promise<void> {
       } µs/step), test accuracy ${(100 * e.testAccuracy).toFixed(2)} %`,
     )
   );
+  log(`cores the engine had: ${epochCores.average.toFixed(2)} (one thread below batches of 256)`);
   if (torchEpoch && torchBest) {
     log(
       `torch, first ${PROBE_STEPS} steps: ${fmt(probe[1]!)} ms on 1 thread, ${
@@ -388,13 +427,11 @@ async function startPeers(): Promise<void> {
   }
 
   // ---- evaluating the 10,000 test digits: both threads (the default) and one, alternated
-  const evalTimes: number[] = [], evalOneThread: number[] = [];
+  const evalTimes: number[] = [], evalOneThread: number[] = [], evalCores = new Cores();
   await fastPredict(trained, test, { threads: 2 }); // starts the worker
   for (let i = 0; i < (QUICK ? 3 : 10); i++) {
-    let t = performance.now();
-    await fastPredict(trained, test);
-    evalTimes.push(performance.now() - t);
-    t = performance.now();
+    evalTimes.push(await evalCores.time(() => fastPredict(trained, test)));
+    const t = performance.now();
     await fastPredict(trained, test, { threads: 1 });
     evalOneThread.push(performance.now() - t);
   }
@@ -410,6 +447,7 @@ async function startPeers(): Promise<void> {
   const referenceEval = performance.now() - t1;
   results.evaluation = {
     fastPredict128: stats(evalTimes),
+    fastPredict128Cores: evalCores.average,
     fastPredict128OneThread: stats(evalOneThread),
     fastPredict10: stats(smallTimes),
     referencePredict10Ms: referenceEval,
@@ -419,6 +457,7 @@ async function startPeers(): Promise<void> {
   const line = (label: string, x: Stats) =>
     log(`${label} median ${fmt(x.median)}, min ${fmt(x.min)}, max ${fmt(x.max)}`);
   line("fastPredict, hidden 128, two threads:", e128);
+  log(`  (cores it had: ${evalCores.average.toFixed(2)})`);
   line("fastPredict, hidden 128, one thread: ", e128one);
   line("fastPredict, hidden 10, two threads: ", e10);
   log(`evaluate.ts predict (reference), hidden 10, once: ${fmt(referenceEval)}`);
