@@ -3,7 +3,10 @@
  * (bench/numpy_peer.py, same formulas in float32) and a PyTorch peer
  * (bench/torch_peer.py: the same formulas with CPU tensors, and the autograd version),
  * alternating the contenders (rounds of five engine iterations, one numpy, one torch, one
- * torch autograd, one reference) so that a busy machine slows them alike.
+ * torch autograd, one reference) so that a busy machine slows them alike. Then the scaling
+ * of full batches with m and hidden (engine and numpy), a mini-batch epoch (engine and
+ * PyTorch, alternated), prediction, loading, and a summary of the headline ratios.
+ * bench/README.md says more, with a run's full output.
  *
  *   deno task bench            the tables
  *   deno task bench --json     the same figures, machine-readable
@@ -12,7 +15,8 @@
  * The Python peers time themselves inside Python (process round trips excluded); the engines
  * are timed around iterate(). Figures are wall-clock on a shared machine: re-run when noisy.
  */
-import { IMAGE_SIZE, toMatrix } from "../lib/data/dataset.ts";
+import process from "node:process";
+import { take, toMatrix } from "../lib/data/dataset.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { fastEngine } from "../lib/fast/engine.ts";
 import { fastPredict } from "../lib/fast/predict.ts";
@@ -20,7 +24,6 @@ import { predict } from "../lib/evaluate.ts";
 import { initNetwork } from "../lib/network.ts";
 import { createRng } from "../lib/random.ts";
 import { referenceEngine, type TrainingEngine } from "../lib/train.ts";
-import type { Dataset } from "../lib/data/dataset.ts";
 
 const JSON_OUTPUT = Deno.args.includes("--json");
 const QUICK = Deno.args.includes("--quick");
@@ -115,19 +118,35 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function timeIterate(engine: TrainingEngine): Promise<number> {
-  const t0 = performance.now();
-  await engine.iterate(LEARNING_RATE);
-  return performance.now() - t0;
+/** CPU time of this process (all its threads: the engine's worker too), ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
-function take(ds: Dataset, m: number): Dataset {
-  return {
-    images: ds.images.subarray(0, m * IMAGE_SIZE),
-    labels: ds.labels.subarray(0, m),
-    count: m,
-    source: ds.source,
-  };
+/**
+ * Wall and CPU time summed over timed spans: CPU / wall is how many cores the engine had on
+ * average (2 when both threads ran side by side; 1 when the machine left it one core).
+ */
+class Cores {
+  wall = 0;
+  cpu = 0;
+  /** Runs f, adds its times; returns its wall time, ms. */
+  async time(f: () => unknown): Promise<number> {
+    const w = performance.now(), c = cpuMs();
+    await f();
+    const wall = performance.now() - w;
+    this.wall += wall;
+    this.cpu += cpuMs() - c;
+    return wall;
+  }
+  get average(): number {
+    return this.cpu / this.wall;
+  }
+}
+
+function timeIterate(engine: TrainingEngine, cores = new Cores()): Promise<number> {
+  return cores.time(() => engine.iterate(LEARNING_RATE));
 }
 
 const results: Record<string, unknown> = {
@@ -177,8 +196,10 @@ async function startPeers(): Promise<void> {
   // First the engine alone, back to back, as `tune` runs it: before the other contenders
   // exist (the reference's 376 MB X and its garbage, the Python processes).
   for (let i = 0; i < 2; i++) await timeIterate(fast);
-  const backToBack: number[] = [];
-  for (let i = 0; i < 2 * ITERATIONS; i++) backToBack.push(await timeIterate(fast));
+  const backToBack: number[] = [], backToBackCores = new Cores(), fastCores = new Cores();
+  for (let i = 0; i < 2 * ITERATIONS; i++) {
+    backToBack.push(await timeIterate(fast, backToBackCores));
+  }
   await startPeers();
   const reference = referenceEngine(net, toMatrix(take(train, m)), train.labels.subarray(0, m));
   await numpy?.setup(m, hidden);
@@ -206,7 +227,7 @@ async function startPeers(): Promise<void> {
   // timed only on its first iteration after a half-second pause (cold caches, a worker to wake).
   const FAST_RUN = 5;
   for (let i = 0; i < ITERATIONS; i++) {
-    for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast));
+    for (let k = 0; k < FAST_RUN; k++) times.fast.push(await timeIterate(fast, fastCores));
     if (numpy) times.numpy.push(await numpy.iterate());
     if (torch) {
       times.torch.push(await torch.iterate());
@@ -241,6 +262,8 @@ async function startPeers(): Promise<void> {
       : undefined,
     engineOverReference: s.fast.median / s.reference.median,
     fastBackToBack: stats(backToBack),
+    fastCores: fastCores.average,
+    fastBackToBackCores: backToBackCores.average,
     setupMs,
     resetMs,
   };
@@ -262,6 +285,11 @@ async function startPeers(): Promise<void> {
       );
     }
   }
+  log(
+    `cores the engine had (its CPU time / wall time): ${fastCores.average.toFixed(2)} alternated, ${
+      backToBackCores.average.toFixed(2)
+    } back to back`,
+  );
   if (torchInfo) {
     log(
       `torch ${torchInfo.version}, float32 CPU, ${torchInfo.threads} threads (its default here: ${torchInfo.defaultThreads})`,
@@ -277,13 +305,13 @@ async function startPeers(): Promise<void> {
 // ---- scaling: m × hidden, fast engine (and numpy), median ms/iteration
 {
   const table: Record<string, unknown>[] = [];
-  const w = [7, 7, 10, 10, 10, 8];
+  const w = [7, 7, 10, 10, 10, 8, 6];
   log(
     `\nScaling, full batch (median ms/iteration: fast over ${
       3 * ITERATIONS
     }, numpy over ${ITERATIONS}; min in the JSON)`,
   );
-  log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs"], w));
+  log(row(["m", "hidden", "fast", "numpy", "numpy/fast", "fast/m µs", "cores"], w));
   for (const hidden of [10, 32, 128]) {
     for (const m of [1000, 10000, 60000]) {
       const fast = await fastEngine(initNetwork(createRng(1), hidden), take(train, m));
@@ -293,14 +321,14 @@ async function startPeers(): Promise<void> {
         await peer.iterate();
       }
       for (let i = 0; i < 2; i++) await timeIterate(fast);
-      const f: number[] = [], n: number[] = [];
+      const f: number[] = [], n: number[] = [], cores = new Cores();
       for (let i = 0; i < ITERATIONS; i++) {
-        for (let k = 0; k < 3; k++) f.push(await timeIterate(fast));
+        for (let k = 0; k < 3; k++) f.push(await timeIterate(fast, cores));
         if (peer) n.push(await peer.iterate());
       }
       fast.dispose!();
       const sf = stats(f), sn = peer ? stats(n) : undefined;
-      table.push({ m, hidden, fast: sf, numpy: sn });
+      table.push({ m, hidden, fast: sf, numpy: sn, fastCores: cores.average });
       log(row([
         m,
         hidden,
@@ -308,32 +336,68 @@ async function startPeers(): Promise<void> {
         sn ? fmt(sn.median) : "-",
         sn ? (sn.median / sf.median).toFixed(1) : "-",
         (1000 * sf.median / m).toFixed(3),
+        cores.average.toFixed(2),
       ], w));
     }
   }
   results.scaling = table;
 }
 
-// ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy
+// ---- one epoch of 784 → 128 → 10, mini-batches of 64, and its test accuracy; PyTorch's
+// epoch (the same formulas on the same data, rows gathered per batch) on its best thread
+// setting, alternated with the engine's
 {
   const hidden = 128, batchSize = 64, learningRate = 0.1;
   const t0 = performance.now();
   const engine = await fastEngine(initNetwork(createRng(1), hidden), train, { batchSize, seed: 1 });
   const setup = performance.now() - t0;
   const steps = Math.ceil(train.count / batchSize);
+  const torchPeer = numpy && (await importable("torch"))
+    ? new PythonPeer("./torch_peer.py")
+    : undefined;
+  await torchPeer?.setup(train.count, hidden);
+  // PyTorch's best thread setting, from 100 steps with each (two threads can be many times
+  // slower on a busy machine: a whole epoch of it would only measure the contention)
+  const PROBE_STEPS = 100;
+  const probe: Partial<Record<1 | 2, number>> = {};
+  for (const threads of [1, 2] as const) {
+    if (torchPeer) {
+      probe[threads] = await torchPeer.iterate(`epoch ${batchSize} ${threads} ${PROBE_STEPS}`);
+    }
+  }
+  const torchBest = torchPeer ? (probe[1]! <= probe[2]! ? 1 : 2) : undefined;
   const epochs: { ms: number; testAccuracy: number }[] = [];
-  for (let epoch = 0; epoch < 2; epoch++) {
-    const t = performance.now();
-    for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
-    const ms = performance.now() - t;
+  const torchEpochs: number[] = [];
+  const epochCores = new Cores();
+  for (let round = 0; round < (QUICK ? 1 : 3); round++) {
+    const ms = await epochCores.time(async () => {
+      for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
+    });
     const predictions = await fastPredict(engine.network(), test);
     let correct = 0;
     for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
     epochs.push({ ms, testAccuracy: correct / test.count });
+    if (torchPeer) torchEpochs.push(await torchPeer.iterate(`epoch ${batchSize} ${torchBest}`));
   }
+  await torchPeer?.close();
   const trained = engine.network();
   engine.dispose!();
-  results.miniBatchEpoch = { hidden, batchSize, learningRate, steps, setupMs: setup, epochs };
+  const engineEpoch = stats(epochs.map((e) => e.ms));
+  const torchEpoch = torchPeer ? stats(torchEpochs) : undefined;
+  results.miniBatchEpoch = {
+    hidden,
+    batchSize,
+    learningRate,
+    steps,
+    setupMs: setup,
+    epochs,
+    engine: engineEpoch,
+    engineCores: epochCores.average,
+    torchProbeMs: { steps: PROBE_STEPS, ...probe },
+    torch: torchEpoch,
+    torchBestThreads: torchBest,
+    torchOverEngine: torchEpoch && torchEpoch.median / engineEpoch.median,
+  };
   log(`\nMini-batch training, 784 → ${hidden} → 10, batch ${batchSize}, η = ${learningRate}`);
   log(`engine setup (sparse encoding, memory, worker): ${fmt(setup)} ms`);
   epochs.forEach((e, i) =>
@@ -343,13 +407,33 @@ async function startPeers(): Promise<void> {
       } µs/step), test accuracy ${(100 * e.testAccuracy).toFixed(2)} %`,
     )
   );
+  log(`cores the engine had: ${epochCores.average.toFixed(2)} (one thread below batches of 256)`);
+  if (torchEpoch && torchBest) {
+    log(
+      `torch, first ${PROBE_STEPS} steps: ${fmt(probe[1]!)} ms on 1 thread, ${
+        fmt(probe[2]!)
+      } ms on 2: epochs on ${torchBest}`,
+    );
+    log(
+      `torch epoch, ${torchBest} thread${torchBest > 1 ? "s" : ""}: median ${
+        fmt(torchEpoch.median)
+      } ms, min ${fmt(torchEpoch.min)}, max ${fmt(torchEpoch.max)}`,
+    );
+    log(
+      `torch / fast = ${
+        (torchEpoch.median / engineEpoch.median).toFixed(2)
+      } (medians of ${engineEpoch.n} epochs each, alternated)`,
+    );
+  }
 
-  // ---- evaluating the 10,000 test digits
-  const evalTimes: number[] = [];
+  // ---- evaluating the 10,000 test digits: both threads (the default) and one, alternated
+  const evalTimes: number[] = [], evalOneThread: number[] = [], evalCores = new Cores();
+  await fastPredict(trained, test, { threads: 2 }); // starts the worker
   for (let i = 0; i < (QUICK ? 3 : 10); i++) {
+    evalTimes.push(await evalCores.time(() => fastPredict(trained, test)));
     const t = performance.now();
-    await fastPredict(trained, test);
-    evalTimes.push(performance.now() - t);
+    await fastPredict(trained, test, { threads: 1 });
+    evalOneThread.push(performance.now() - t);
   }
   const small = initNetwork(createRng(1), 10);
   const smallTimes: number[] = [];
@@ -363,19 +447,19 @@ async function startPeers(): Promise<void> {
   const referenceEval = performance.now() - t1;
   results.evaluation = {
     fastPredict128: stats(evalTimes),
+    fastPredict128Cores: evalCores.average,
+    fastPredict128OneThread: stats(evalOneThread),
     fastPredict10: stats(smallTimes),
     referencePredict10Ms: referenceEval,
   };
-  const e128 = stats(evalTimes), e10 = stats(smallTimes);
+  const e128 = stats(evalTimes), e128one = stats(evalOneThread), e10 = stats(smallTimes);
   log(`\nEvaluating the 10,000 test digits (ms)`);
-  log(
-    `fastPredict, hidden 128: median ${fmt(e128.median)}, min ${fmt(e128.min)}, max ${
-      fmt(e128.max)
-    }`,
-  );
-  log(
-    `fastPredict, hidden 10:  median ${fmt(e10.median)}, min ${fmt(e10.min)}, max ${fmt(e10.max)}`,
-  );
+  const line = (label: string, x: Stats) =>
+    log(`${label} median ${fmt(x.median)}, min ${fmt(x.min)}, max ${fmt(x.max)}`);
+  line("fastPredict, hidden 128, two threads:", e128);
+  log(`  (cores it had: ${evalCores.average.toFixed(2)})`);
+  line("fastPredict, hidden 128, one thread: ", e128one);
+  line("fastPredict, hidden 10, two threads: ", e10);
   log(`evaluate.ts predict (reference), hidden 10, once: ${fmt(referenceEval)}`);
 }
 
@@ -384,4 +468,46 @@ const load = results.idxLoad as { train: Stats; test: Stats };
 log(
   `\nIDX load (median of 3): train ${fmt(load.train.median)} ms, test ${fmt(load.test.median)} ms`,
 );
+summary();
 if (JSON_OUTPUT) console.log(JSON.stringify(results, null, 2));
+
+/** The headline ratios of this run (medians), as the README's results table shows them. */
+function summary(): void {
+  const full = results.fullBatch as { fast: Stats; numpy?: Stats; torch?: Stats };
+  const wide = (results.scaling as { m: number; hidden: number; fast: Stats; numpy?: Stats }[])
+    .find((r) => r.m === 60000 && r.hidden === 128);
+  const mini = results.miniBatchEpoch as {
+    engine: Stats;
+    torch?: Stats;
+    torchBestThreads?: 1 | 2;
+  };
+  const evaluation = results.evaluation as Record<string, Stats>;
+  const rows: (string | number)[][] = [];
+  const add = (workload: string, fast: Stats, peer: string, other?: Stats) =>
+    rows.push([
+      workload,
+      `${fmt(fast.median)} ms`,
+      other ? `${peer} ${fmt(other.median)} ms` : `${peer} -`,
+      other ? `${(other.median / fast.median).toFixed(1)}×` : "-",
+    ]);
+  add("full batch 784 → 10 → 10, 60,000 digits", full.fast, "numpy", full.numpy);
+  add("the same", full.fast, "PyTorch", full.torch);
+  if (wide) add("full batch 784 → 128 → 10, 60,000 digits", wide.fast, "numpy", wide.numpy);
+  add(
+    "mini-batch epoch 784 → 128 → 10, batch 64",
+    mini.engine,
+    `PyTorch (${mini.torchBestThreads ?? "-"} thr.)`,
+    mini.torch,
+  );
+  add(
+    "predict 10,000 digits, hidden 128",
+    evaluation.fastPredict128,
+    "one thread",
+    evaluation.fastPredict128OneThread,
+  );
+  const line = ([workload, ...rest]: (string | number)[]) =>
+    log(String(workload).padEnd(42) + row(rest, [10, 24, 7]));
+  log(`\nSummary (medians of this run; ratio = other / fast)`);
+  line(["workload", "fast", "other", "ratio"]);
+  for (const r of rows) line(r);
+}

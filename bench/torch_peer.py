@@ -8,6 +8,9 @@ weights:
   setup <m> <hidden>   -> "ready torch <version> threads <n>"
   iterate              -> "<ms> <loss>"      the formulas written out (forward, backward, step)
   autograd             -> "<ms> <loss>"      loss.backward() and a torch.no_grad() step
+  epoch <batch> <threads> [<steps>] -> "<ms> <loss>"   one epoch of mini-batches (seeded
+                       shuffle, learning rate 0.1), the formulas written out, on <threads>
+                       threads; only its first <steps> batches when given (a probe)
   quit
 
 Debian's torch starts with one thread; we ask for one per core, as numpy's BLAS uses.
@@ -19,6 +22,7 @@ import torch
 from numpy_peer import FLOOR, LEARNING_RATE, initial_state, read_training_set, serve
 
 ETA = float(LEARNING_RATE)
+MINI_BATCH_ETA = 0.1
 TINY = float(FLOOR)
 PARAMETERS = ("W_h", "b_h", "W_o", "b_o")
 
@@ -32,18 +36,24 @@ def main():
         s = initial_state(images, labels, m, hidden)
         state = {k: torch.from_numpy(v) for k, v in s.items()}
         state["columns"] = torch.arange(state["X"].shape[1])
+        # samples as rows, so that a mini-batch is a gather of contiguous rows
+        state["rows"] = state["X"].T.contiguous()
+        state["shuffle"] = torch.Generator().manual_seed(1)
         # autograd trains its own copy of the weights
         graph = dict(X=state["X"], y=state["y"])
         graph.update({k: state[k].clone().requires_grad_(True) for k in PARAMETERS})
         return (state, graph), (f"ready torch {torch.__version__} threads "
                                 f"{torch.get_num_threads()} default {default_threads}")
 
-    serve(setup, {"iterate": lambda sg: iterate(sg[0]),
-                  "autograd": lambda sg: iterate_autograd(sg[1])})
+    serve(setup, {"iterate": lambda sg: float(iterate(sg[0])),
+                  "autograd": lambda sg: iterate_autograd(sg[1]),
+                  "epoch": lambda sg, *args: epoch(sg[0], *args)})
 
 
-def iterate(s):
-    X, Y, y, columns = s["X"], s["Y"], s["y"], s["columns"]
+def iterate(s, X=None, Y=None, y=None, columns=None, eta=ETA):
+    """One gradient step on X (784, m), all samples by default; returns the loss tensor."""
+    if X is None:
+        X, Y, y, columns = s["X"], s["Y"], s["y"], s["columns"]
     W_h, b_h, W_o, b_o = s["W_h"], s["b_h"], s["W_o"], s["b_o"]
     m = X.shape[1]
     Z_h = W_h @ X + b_h
@@ -59,11 +69,30 @@ def iterate(s):
     dZ_h = dA_h * (Z_h > 0)
     dW_h = dZ_h @ X.T / m
     db_h = dZ_h.sum(dim=1, keepdim=True) / m
-    W_h.sub_(ETA * dW_h)
-    b_h.sub_(ETA * db_h)
-    W_o.sub_(ETA * dW_o)
-    b_o.sub_(ETA * db_o)
-    return float(loss)
+    W_h.sub_(eta * dW_h)
+    b_h.sub_(eta * db_h)
+    W_o.sub_(eta * dW_o)
+    b_o.sub_(eta * db_o)
+    return loss
+
+
+def epoch(s, batch, threads, steps=None):
+    """One epoch of mini-batches of `batch` samples in a fresh seeded order (its first
+    `steps` batches if given); the mean loss."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    rows, Y, y, columns = s["rows"], s["Y"], s["y"], s["columns"]
+    m = rows.shape[0]
+    order = torch.randperm(m, generator=s["shuffle"])
+    total = torch.zeros(())
+    end = m if steps is None else min(m, steps * batch)
+    for start in range(0, end, batch):
+        j = order[start:start + batch]
+        n = j.shape[0]
+        # rows[j].T: the batch's samples as columns, a view that matmul reads transposed
+        total += n * iterate(s, rows[j].T, Y[:, j], y[j], columns[:n], MINI_BATCH_ETA)
+    torch.set_num_threads(previous)
+    return float(total) / end
 
 
 def iterate_autograd(g):

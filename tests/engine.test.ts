@@ -147,6 +147,24 @@ Deno.test("full batch: the column-wise backward pass equals the scattered one, w
   assert.notDeepEqual(columns.network.W_h.data, scatter.network.W_h.data);
 });
 
+Deno.test("mini-batches: dW_h by the batch's columns equals the scattered one bit for bit, with one or two threads", async () => {
+  const data = take(trainSet, 1000);
+  const net = initNetwork(createRng(17), 36); // hp 36: tiles of 4 + 4 + 1 vectors
+  const runWith = async (backward: "columns" | "scatter", threads: 1 | 2, batchSize: number) => {
+    const e = await fastEngine(net, data, { threads, backward, batchSize, seed: 4 });
+    const records: TrainingRecord[] = [];
+    for (let i = 1; i <= 12; i++) records.push({ iteration: i, ...await e.iterate(0.3) });
+    const out = { records, network: e.network() };
+    e.dispose!();
+    return out;
+  };
+  for (const batchSize of [1, 64, 333]) {
+    const scatter = await runWith("scatter", 2, batchSize);
+    assert.deepEqual(await runWith("columns", 2, batchSize), scatter);
+    assert.deepEqual(await runWith("columns", 1, batchSize), scatter);
+  }
+});
+
 for (const engine of ["fast", "reference"] as const) {
   for (const batchSize of [undefined, 300]) {
     Deno.test(`${engine} engine, batch ${batchSize ?? "full"}: reset(network) runs as a fresh engine does`, async () => {
@@ -251,6 +269,17 @@ Deno.test("fastPredict equals evaluate.ts predict on the 10,000 test digits", as
   for (const hidden of [10, 33]) {
     const net = initNetwork(createRng(hidden), hidden);
     assert.deepEqual(await fastPredict(net, testSet), predict(net, toMatrix(testSet)));
+  }
+});
+
+Deno.test("fastPredict gives the same digits with one thread or two (the worker predicts every other window)", async () => {
+  for (const hidden of [10, 40]) {
+    const net = initNetwork(createRng(hidden + 1), hidden);
+    const one = await fastPredict(net, testSet, { threads: 1 });
+    assert.deepEqual(one, predict(net, toMatrix(testSet)));
+    assert.deepEqual(await fastPredict(net, testSet, { threads: 2 }), one);
+    const few = take(testSet, 1500); // one window and a half
+    assert.deepEqual(await fastPredict(net, few, { threads: 2 }), one.subarray(0, 1500));
   }
 });
 

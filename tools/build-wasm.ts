@@ -9,12 +9,10 @@
  * self-contained (it allocates nothing: lib/fast/layout.ts places every buffer).
  */
 import asc from "assemblyscript/asc";
+import { MAXIMUM_PAGES } from "../lib/fast/kernels.ts";
 
 export const KERNELS_SOURCE = new URL("../lib/fast/kernels.as", import.meta.url);
 export const KERNELS_WASM = new URL("../lib/fast/kernels.wasm", import.meta.url);
-
-/** Pages of 64 KiB: the most a shared memory may grow to (2 GiB of address space, reserved lazily). */
-export const MAXIMUM_PAGES = 32768;
 
 export async function buildKernels(): Promise<Uint8Array> {
   const source = await Deno.readTextFile(KERNELS_SOURCE);

@@ -117,25 +117,15 @@ const LOSS_CAP: f64 = 744.4400719213812;
   if (N > 3) v128.store(out, a3, 48);
 }
 
-function gather(W_hT: usize, hp: i32, e: usize, n: i32, out: usize): void {
+/** out = Σ rows·values over entries e[0..n) of rows W (hp floats each); out += it when `add`. */
+function gather(W: usize, hp: i32, e: usize, n: i32, out: usize, add: bool): void {
   let c: usize = 0;
   const bytes = <usize>hp << 2;
-  for (; c + 64 <= bytes; c += 64) gatherN(W_hT + c, e, n, out + c, 4, false);
+  for (; c + 64 <= bytes; c += 64) gatherN(W + c, e, n, out + c, 4, add);
   const rest = bytes - c;
-  if (rest == 48) gatherN(W_hT + c, e, n, out + c, 3, false);
-  else if (rest == 32) gatherN(W_hT + c, e, n, out + c, 2, false);
-  else if (rest == 16) gatherN(W_hT + c, e, n, out + c, 1, false);
-}
-
-/** out += Σ rows·values: the same sum, added to what `out` holds. */
-function gatherAdd(W: usize, hp: i32, e: usize, n: i32, out: usize): void {
-  let c: usize = 0;
-  const bytes = <usize>hp << 2;
-  for (; c + 64 <= bytes; c += 64) gatherN(W + c, e, n, out + c, 4, true);
-  const rest = bytes - c;
-  if (rest == 48) gatherN(W + c, e, n, out + c, 3, true);
-  else if (rest == 32) gatherN(W + c, e, n, out + c, 2, true);
-  else if (rest == 16) gatherN(W + c, e, n, out + c, 1, true);
+  if (rest == 48) gatherN(W + c, e, n, out + c, 3, add);
+  else if (rest == 32) gatherN(W + c, e, n, out + c, 2, add);
+  else if (rest == 16) gatherN(W + c, e, n, out + c, 1, add);
 }
 
 @inline function scatterN(dW: usize, e: usize, n: i32, d: usize, N: i32): void {
@@ -286,6 +276,12 @@ function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
   return found ? <i32>ctz(found) : 0;
 }
 
+/** Output k's part for 4 hidden units: dW_o[k] += dZ_o[k]·a at g; returns dA + dZ_o[k]·W_o[k] (at w). */
+@inline function outputGrad(g: usize, w: usize, d: v128, a: v128, dA: v128): v128 {
+  v128.store(g, f32x4.add(f32x4.mul(d, a), v128.load(g)));
+  return f32x4.add(f32x4.mul(d, v128.load(w)), dA);
+}
+
 // The loss sum and correct count of the samples processed since the last flush (per thread:
 // each thread has its own instance, hence its own globals).
 let loss: f64 = 0, correct: f64 = 0;
@@ -301,7 +297,7 @@ function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usi
   const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
   const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
   const bytes = <usize>hp << 2;
-  gather(params, hp, e, n, Z_h);
+  gather(params, hp, e, n, Z_h, false);
   const predicted = outputLayer(params, hp, scratch);
   if (predicted == y) correct += 1;
 
@@ -328,17 +324,46 @@ function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usi
   v128.store(db_o, f32x4.add(v128.load(db_o, 16), dz1), 16);
   v128.store(db_o, f32x4.add(v128.load(db_o, 32), dz2), 32);
 
-  // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time
+  // dW_o += dZ_o·A_hᵀ and dA_h = W_oᵀ·dZ_o, 4 hidden units at a time, the ten outputs
+  // unrolled with their dZ_o splats hoisted (a loop over them cost ~6 % of a mini-batch
+  // epoch at hidden 128)
   const rowBytes = <usize>hp << 2;
+  const d0 = v128.load32_splat(Z_o), d1 = v128.load32_splat(Z_o, 4);
+  const d2 = v128.load32_splat(Z_o, 8), d3 = v128.load32_splat(Z_o, 12);
+  const d4 = v128.load32_splat(Z_o, 16), d5 = v128.load32_splat(Z_o, 20);
+  const d6 = v128.load32_splat(Z_o, 24), d7 = v128.load32_splat(Z_o, 28);
+  const d8 = v128.load32_splat(Z_o, 32), d9 = v128.load32_splat(Z_o, 36);
   for (let i: usize = 0; i < bytes; i += 16) {
     const a = v128.load(A_h + i);
-    let dA = f32x4.splat(0);
-    for (let k: usize = 0; k < <usize>OUTPUTS; k++) {
-      const d = v128.load32_splat(Z_o + (k << 2));
-      const g = dW_o + k * rowBytes + i;
-      v128.store(g, f32x4.add(f32x4.mul(d, a), v128.load(g)));
-      dA = f32x4.add(f32x4.mul(d, v128.load(W_o + k * rowBytes + i)), dA);
-    }
+    let g = dW_o + i, w = W_o + i;
+    let dA = outputGrad(g, w, d0, a, f32x4.splat(0));
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d1, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d2, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d3, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d4, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d5, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d6, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d7, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d8, a, dA);
+    g += rowBytes;
+    w += rowBytes;
+    dA = outputGrad(g, w, d9, a, dA);
     v128.store(dA_h + i, dA);
   }
   // dZ_h = dA_h ⊙ ReLU′(Z_h), into dZ; db_h += dZ_h
@@ -361,7 +386,9 @@ function flush(stats: usize): void {
 /**
  * The forward and backward pass of samples order[from..to), accumulated into `grads`
  * (same layout as params, dW_h still times 255) and `stats` (f64 loss sum, f64 correct count).
- * Each sample's dW_h is scattered into the pixels' rows right away (any order of samples).
+ * With rows = 0, each sample's dW_h is scattered into the pixels' rows right away (any order
+ * of samples); else dW_h is left to descendColumns and sample j's dZ_h is kept at
+ * rows + (j − from)·hp floats.
  */
 export function accumulate(
   hp: i32,
@@ -375,17 +402,155 @@ export function accumulate(
   order: usize,
   from: i32,
   to: i32,
+  rows: usize,
 ): void {
-  const dZ_h = scratch + (<usize>hp << 2);
+  // dZ_h overwrites dA_h in the scratch: sampleStep reads each dA_h lane before it writes it
+  let dZ_h = scratch + (<usize>hp << 2);
+  const rowBytes = <usize>hp << 2;
   for (let j = from; j < to; j++) {
     const s = <usize>load<u32>(order + (<usize>j << 2));
     const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
     const e = entries + (<usize>start << 2);
+    if (rows) dZ_h = rows + <usize>(j - from) * rowBytes;
     sampleStep(hp, params, grads, scratch, e, n, <i32>load<u8>(labels + s), dZ_h);
     // dW_hT[pixels] += dZ_h·bytes (the 1/255 is folded into the step)
-    scatter(grads, hp, e, n, dZ_h);
+    if (!rows) scatter(grads, hp, e, n, dZ_h);
   }
   flush(stats);
+}
+
+// ---- a mini-batch's dW_h by columns, and the step on W_h
+
+/**
+ * W −= scale·(a + b) on one tile of N vectors, where a and b are the sums of x·rows[offset]
+ * over the column entries e[0..n0) and e[n0..n) (u32 offset, f32 x: decoded once, read by
+ * every tile), each in entry order, as scatter adds them: the
+ * two chains advance side by side (twice the independent additions), then the longer one ends.
+ */
+@inline function stepTileN(W: usize, D: usize, e: usize, n0: i32, n: i32, scale: v128, N: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const f = e + (<usize>n0 << 3), n1 = n - n0;
+  const both = <usize>min(n0, n1) << 3;
+  let i: usize = 0;
+  for (; i < both; i += 8) {
+    const r = D + <usize>load<u32>(e + i), x = v128.load32_splat(e + i, 4);
+    const q = D + <usize>load<u32>(f + i), y = v128.load32_splat(f + i, 4);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
+    if (N > 1) {
+      a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
+    }
+    if (N > 2) {
+      a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+      b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
+    }
+    if (N > 3) {
+      a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+      b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
+    }
+  }
+  for (let j = i; j < (<usize>n0 << 3); j += 8) {
+    const r = D + <usize>load<u32>(e + j), x = v128.load32_splat(e + j, 4);
+    a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+    if (N > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+    if (N > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+    if (N > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+  }
+  for (let j = i; j < (<usize>n1 << 3); j += 8) {
+    const q = D + <usize>load<u32>(f + j), y = v128.load32_splat(f + j, 4);
+    b0 = f32x4.add(f32x4.mul(v128.load(q), y), b0);
+    if (N > 1) b1 = f32x4.add(f32x4.mul(v128.load(q, 16), y), b1);
+    if (N > 2) b2 = f32x4.add(f32x4.mul(v128.load(q, 32), y), b2);
+    if (N > 3) b3 = f32x4.add(f32x4.mul(v128.load(q, 48), y), b3);
+  }
+  v128.store(W, f32x4.sub(v128.load(W), f32x4.mul(scale, f32x4.add(a0, b0))));
+  if (N > 1) v128.store(W, f32x4.sub(v128.load(W, 16), f32x4.mul(scale, f32x4.add(a1, b1))), 16);
+  if (N > 2) v128.store(W, f32x4.sub(v128.load(W, 32), f32x4.mul(scale, f32x4.add(a2, b2))), 32);
+  if (N > 3) v128.store(W, f32x4.sub(v128.load(W, 48), f32x4.mul(scale, f32x4.add(a3, b3))), 48);
+}
+
+/**
+ * dW_hT = Σ over the batch order[from..to) of dZ_h ⊗ x, and W_hT −= scale·dW_hT, for the
+ * pixels p0..p1, pixel by pixel: the batch's entries of those pixels are first sorted into
+ * columns (per pixel, the samples where it is non-zero, in batch order, as the byte offset of
+ * the sample's row at `rows` where accumulate left dZ_h, and the pixel value), then each pixel's sum stays in registers
+ * and its row of W_hT is written once. The sums of each shard (samples before and after
+ * `mid`) are kept apart and added as descend adds the shards' gradients: the same bits as
+ * scatter then descend. Threads may share the pixels: each with its own `columns` (room for
+ * the batch's entries, 8 bytes each) and `work` (3 × 785 u32).
+ */
+export function descendColumns(
+  hp: i32,
+  params: usize,
+  rows: usize,
+  entries: usize,
+  starts: usize,
+  order: usize,
+  from: i32,
+  mid: i32,
+  to: i32,
+  p0: i32,
+  p1: i32,
+  columns: usize,
+  work: usize,
+  scale: f32,
+): void {
+  const rowBytes = <usize>hp << 2;
+  // offset / rowBytes by a multiplication: exact for offsets below 2^24
+  const inverse: u64 = ((<u64>1 << 32) + <u64>rowBytes - 1) / <u64>rowBytes;
+  const begin = work, split = work + 785 * 4, next = split + 785 * 4;
+  const first = <u32>p0, last = <u32>p1;
+  memory.fill(begin, 0, 785 * 4);
+  for (let j = from; j < to; j++) {
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const p = <u32>((<u64>rowOf(load<u32>(e)) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = begin + (<usize>p << 2);
+        store<u32>(at, load<u32>(at, 4) + 1, 4);
+      }
+    }
+  }
+  // begin[p] = where column p starts (counts shifted by one, summed)
+  for (let p: usize = 1; p <= <usize>INPUTS; p++) {
+    store<u32>(begin + (p << 2), load<u32>(begin + (p << 2)) + load<u32>(begin + ((p - 1) << 2)));
+  }
+  memory.copy(next, begin, 785 * 4);
+  for (let j = from; j < to; j++) {
+    if (j == mid) memory.copy(split, next, 785 * 4);
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const row = <u32>(<usize>(j - from) * rowBytes);
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const w = load<u32>(e);
+      const p = <u32>((<u64>rowOf(w) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = next + (<usize>p << 2);
+        const q = load<u32>(at);
+        store<u32>(at, q + 1);
+        store<u32>(columns + (<usize>q << 3), row);
+        store<f32>(columns + (<usize>q << 3), <f32>(w & 0xff), 4);
+      }
+    }
+  }
+  if (mid == to) memory.copy(split, next, 785 * 4);
+  const s = f32x4.splat(scale);
+  for (let p = <usize>p0; p < <usize>p1; p++) {
+    const c0 = load<u32>(begin + (p << 2)), c1 = load<u32>(begin + (p << 2), 4);
+    if (c0 == c1) continue;
+    const e = columns + (<usize>c0 << 3);
+    const n0 = <i32>(load<u32>(split + (p << 2)) - c0), n = <i32>(c1 - c0);
+    const W = params + p * rowBytes;
+    let c: usize = 0;
+    for (; c + 64 <= rowBytes; c += 64) stepTileN(W + c, rows + c, e, n0, n, s, 4);
+    const rest = rowBytes - c;
+    if (rest == 48) stepTileN(W + c, rows + c, e, n0, n, s, 3);
+    else if (rest == 32) stepTileN(W + c, rows + c, e, n0, n, s, 2);
+    else if (rest == 16) stepTileN(W + c, rows + c, e, n0, n, s, 1);
+  }
 }
 
 /**
@@ -422,7 +587,7 @@ export function accumulateBlocked(
     }
     for (let p: usize = 0; p < <usize>INPUTS; p++) {
       const c0 = load<u32>(columnStarts + (p << 2)), n = <i32>(load<u32>(columnStarts + (p << 2), 4) - c0);
-      if (n > 0) gatherAdd(dZ, hp, columns + (<usize>c0 << 2), n, grads + p * rowBytes);
+      if (n > 0) gather(dZ, hp, columns + (<usize>c0 << 2), n, grads + p * rowBytes, true);
     }
     columnStarts += <usize>INPUTS << 2;
   }
@@ -460,7 +625,7 @@ export function predict(hp: i32, params: usize, scratch: usize, images: usize, c
         }
       }
     }
-    gather(params, hp, entries, <i32>((e - entries) >> 2), scratch);
+    gather(params, hp, entries, <i32>((e - entries) >> 2), scratch, false);
     store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
   }
 }

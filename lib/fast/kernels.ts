@@ -17,6 +17,28 @@ export interface Kernels {
     order: number,
     from: number,
     to: number,
+    rows: number,
+  ): void;
+  /**
+   * A mini-batch's dW_h for pixels p0..p1 from the dZ_h rows that accumulate left at `rows`,
+   * column by column, and W_h −= scale·dW_h: the same bits as accumulate's scatter followed
+   * by descend.
+   */
+  descendColumns(
+    hp: number,
+    params: number,
+    rows: number,
+    entries: number,
+    starts: number,
+    order: number,
+    from: number,
+    mid: number,
+    to: number,
+    p0: number,
+    p1: number,
+    columns: number,
+    work: number,
+    scale: number,
   ): void;
   /** The same for samples from..to (no order), dW_h summed column by column per block. */
   accumulateBlocked(
@@ -48,8 +70,8 @@ export interface Kernels {
   ): void;
 }
 
-/** Must equal the maximum the module declares (tools/build-wasm.ts). */
-const MAXIMUM_PAGES = 32768;
+/** Pages of 64 KiB the shared memory may grow to (2 GiB of address space, reserved lazily); tools/build-wasm.ts declares the same maximum in the module. */
+export const MAXIMUM_PAGES = 32768;
 const PAGE = 65536;
 
 /**

@@ -14,6 +14,8 @@ const STATIC_BYTES = 65536;
 export const SHARDS = 2;
 /** Control words shared by the main thread and the worker (see worker.ts). */
 export const CONTROL_WORDS = 16;
+/** b_o and Z_o take 16 floats: the 10 outputs padded to whole vectors (and a cache line). */
+const OUTPUT_LANES = 16;
 
 export interface Layout {
   hidden: number;
@@ -43,9 +45,19 @@ export interface Layout {
    */
   block: number;
   firstBlock: number[];
-  columns: number;
+  columnEntries: number;
   columnStarts: number;
   dZ: number[];
+  /**
+   * Mini-batches by columns only (else 0): samples per batch (at most), the batch's dZ_h
+   * rows, room for its entries sorted by pixel, and the sort's work area
+   * (kernels.as descendColumns).
+   */
+  batch: number;
+  batchRows: number;
+  /** Per thread. */
+  batchColumns: number[];
+  batchWork: number[];
   /** Dense images (count × 784 bytes), for prediction. */
   images: number;
   predictions: number;
@@ -58,6 +70,12 @@ export function paddedHidden(hidden: number): number {
 
 /** Bytes of dZ_h rows per block: they stay in the core's L2 cache while the block's columns are summed. */
 const BLOCK_BYTES = 192 * 1024;
+
+/**
+ * The pixels each thread steps in a mini-batch's column pass (kernels.as descendColumns): the
+ * top and bottom halves of the image, with about as much ink each.
+ */
+export const PIXEL_HALVES: [number, number][] = [[0, INPUTS / 2], [INPUTS / 2, INPUTS]];
 
 /** The two shards of samples from..to, as the engine cuts every batch. */
 export function shards(from: number, to: number): [number, number][] {
@@ -75,45 +93,58 @@ export function blockStarts(count: number, block: number): number[] {
 
 /**
  * Lays out a memory for `count` samples with `nonZeros` non-zero pixels in all (training),
- * with the column-wise copy too when `columns` (full-batch training), or `dense` images.
+ * with the column-wise copy too when `columnWise` (full-batch training), or `dense` images.
  */
 export function layout(
   hidden: number,
-  { count, nonZeros = 0, dense = false, columns = false }: {
+  { count, nonZeros = 0, dense = false, columnWise = false, batch = 0 }: {
     count: number;
     nonZeros?: number;
     dense?: boolean;
-    columns?: boolean;
+    columnWise?: boolean;
+    batch?: number;
   },
 ): Layout {
   const hp = paddedHidden(hidden);
   if (INPUTS * 4 * hp > 1 << 24) {
     throw new RangeError(`the fast engine takes at most 5348 hidden units, got ${hidden}`);
   }
-  const block = columns ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
-  const blocks = columns ? blockStarts(count, block).length - 1 : 0;
-  const firstBlock = columns ? [0, Math.ceil(shards(0, count)[0][1] / block)] : [0, 0];
+  const block = columnWise ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
+  const blocks = columnWise ? blockStarts(count, block).length - 1 : 0;
+  const firstBlock = columnWise ? [0, Math.ceil(shards(0, count)[0][1] / block)] : [0, 0];
   const weightFloats = INPUTS * hp;
-  const paramFloats = weightFloats + hp + OUTPUTS * hp + 16;
-  let at = STATIC_BYTES;
+  const paramFloats = weightFloats + hp + OUTPUTS * hp + OUTPUT_LANES;
+  let end = STATIC_BYTES;
   // 64-byte alignment keeps the two threads' areas on separate cache lines.
   const take = (bytes: number) => {
-    const start = at;
-    at = Math.ceil((at + bytes) / 64) * 64;
+    const start = end;
+    end = Math.ceil((end + bytes) / 64) * 64;
     return start;
   };
   const params = take(4 * paramFloats);
   const grads = Array.from({ length: SHARDS }, () => take(4 * paramFloats));
-  const scratch = Array.from({ length: SHARDS }, () => take(4 * (3 * hp + 16) + 4 * INPUTS));
+  const scratch = Array.from(
+    { length: SHARDS },
+    () => take(4 * (3 * hp + OUTPUT_LANES) + 4 * INPUTS),
+  );
   const stats = Array.from({ length: SHARDS }, () => take(16));
   const control = take(4 * CONTROL_WORDS);
   const entries = take(4 * nonZeros);
   const starts = take(4 * (count + 1));
   const labels = take(count);
   const order = take(4 * count);
-  const columnEntries = take(columns ? 4 * nonZeros : 0);
-  const columnStarts = take(columns ? 4 * (blocks * INPUTS + 1) : 0);
+  const columnEntries = take(columnWise ? 4 * nonZeros : 0);
+  const columnStarts = take(columnWise ? 4 * (blocks * INPUTS + 1) : 0);
   const dZ = Array.from({ length: SHARDS }, () => take(4 * hp * block));
+  const batchRows = take(4 * hp * batch);
+  const batchColumns = Array.from(
+    { length: SHARDS },
+    () => take(8 * Math.min(nonZeros, batch * INPUTS)),
+  );
+  const batchWork = Array.from(
+    { length: SHARDS },
+    () => take(batch ? 3 * 4 * (INPUTS + 1) : 0),
+  );
   const images = take(dense ? count * INPUTS : 0);
   const predictions = take(dense ? count : 0);
   return {
@@ -132,19 +163,23 @@ export function layout(
     order,
     block,
     firstBlock,
-    columns: columnEntries,
+    columnEntries,
     columnStarts,
     dZ,
+    batch,
+    batchRows,
+    batchColumns,
+    batchWork,
     images,
     predictions,
-    bytes: at,
+    bytes: end,
   };
 }
 
 /** Copies the network into the float32 parameter block at `params` (padding zeroed). */
-export function writeNetwork(buffer: ArrayBufferLike, L: Layout, net: Network): void {
-  const { hp, hidden } = L;
-  const block = new Float32Array(buffer, L.params, L.paramFloats).fill(0);
+export function writeNetwork(buffer: ArrayBufferLike, at: Layout, net: Network): void {
+  const { hp, hidden } = at;
+  const block = new Float32Array(buffer, at.params, at.paramFloats).fill(0);
   const b_h = INPUTS * hp, W_o = b_h + hp, b_o = W_o + OUTPUTS * hp;
   for (let i = 0; i < hidden; i++) {
     for (let p = 0; p < INPUTS; p++) block[p * hp + i] = net.W_h.data[i * INPUTS + p];
@@ -157,9 +192,9 @@ export function writeNetwork(buffer: ArrayBufferLike, L: Layout, net: Network): 
 }
 
 /** The network held in the parameter block, as float64 matrices of the usual shapes. */
-export function readNetwork(buffer: ArrayBufferLike, L: Layout): Network {
-  const { hp, hidden } = L;
-  const block = new Float32Array(buffer, L.params, L.paramFloats);
+export function readNetwork(buffer: ArrayBufferLike, at: Layout): Network {
+  const { hp, hidden } = at;
+  const block = new Float32Array(buffer, at.params, at.paramFloats);
   const net = {
     W_h: zeros(hidden, INPUTS),
     b_h: zeros(hidden, 1),

@@ -1,42 +1,88 @@
 /**
  * Fast batch prediction: the forward pass of the fast engine's kernels over dense image
- * bytes (all-zero 16-byte blocks skipped), on the calling thread. Same result as
- * evaluate.ts `predict(net, toMatrix(data))`, up to float32 rounding of near-ties.
+ * bytes (all-zero 16-byte blocks skipped). Same result as evaluate.ts
+ * `predict(net, toMatrix(data))`, up to float32 rounding of near-ties.
  *
- * Images go through a small window of one memory kept between calls: touching fresh
- * pages costs more than the prediction itself (~20 ms for a 7.8 MB copy here).
+ * Images go through two windows of one memory kept between calls: touching fresh pages
+ * costs more than the prediction itself (~20 ms for a 7.8 MB copy here). This thread
+ * predicts the first window while a worker predicts the second. The worker starts at the
+ * second call that fills both windows (a single call, as a task makes, would only wait for
+ * it to close) and, until it is ready, this thread predicts both. Each image's prediction is
+ * its own, so who computes it does not change the result.
  */
 import type { Dataset } from "../data/dataset.ts";
 import { IMAGE_SIZE } from "../data/dataset.ts";
 import type { Network } from "../network.ts";
 import { createMemory, instantiate, type Kernels } from "./kernels.ts";
-import { layout, writeNetwork } from "./layout.ts";
+import { type Layout, layout, writeNetwork } from "./layout.ts";
+import { FROM, Helper, predictRange, TO } from "./worker.ts";
 
-/** Images per kernel call: 784 KiB of pixels, which stay in cache. */
+/** Images per window: 784 KiB of pixels, which stay in cache. */
 const CHUNK = 1024;
 const PAGE = 65536;
+/**
+ * The worker closes itself after this long without work: long enough to serve a run of
+ * calls, short enough not to hold a finished process open (a worker keeps it alive).
+ */
+const IDLE_MS = 200;
 
-let predictor: Promise<{ memory: WebAssembly.Memory; k: Kernels }> | undefined;
+let predictor: Promise<{ memory: WebAssembly.Memory; kernels: Kernels }> | undefined;
+let helper: Helper | undefined;
+/** Calls so far that filled both windows. */
+let calls = 0;
+
+export interface PredictOptions {
+  /**
+   * 1: this thread only; 2: wait for the worker if it is not ready; by default (on two
+   * cores) the worker takes the second window whenever it is ready.
+   */
+  threads?: 1 | 2;
+}
 
 /** The predicted digit (argmax of the output) of every sample of `data`. */
-export async function fastPredict(net: Network, data: Dataset): Promise<Uint8Array> {
+export async function fastPredict(
+  net: Network,
+  data: Dataset,
+  { threads }: PredictOptions = {},
+): Promise<Uint8Array> {
   predictor ??= (async () => {
-    const memory = createMemory(layout(10, { count: CHUNK, dense: true }).bytes);
-    return { memory, k: await instantiate(memory) };
+    const memory = createMemory(layout(10, { count: 2 * CHUNK, dense: true }).bytes);
+    return { memory, kernels: await instantiate(memory) };
   })();
-  const { memory, k } = await predictor;
-  const L = layout(net.W_h.rows, { count: CHUNK, dense: true });
-  const missing = Math.ceil(L.bytes / PAGE) - memory.buffer.byteLength / PAGE;
+  const { memory, kernels } = await predictor;
+  const at = layout(net.W_h.rows, { count: 2 * CHUNK, dense: true });
+  const missing = Math.ceil(at.bytes / PAGE) - memory.buffer.byteLength / PAGE;
   if (missing > 0) memory.grow(missing);
-  writeNetwork(memory.buffer, L, net);
-  const images = new Uint8Array(memory.buffer, L.images, CHUNK * IMAGE_SIZE);
-  const predictions = new Uint8Array(memory.buffer, L.predictions, CHUNK);
+  writeNetwork(memory.buffer, at, net);
+  const images = new Uint8Array(memory.buffer, at.images, 2 * CHUNK * IMAGE_SIZE);
+  const predictions = new Uint8Array(memory.buffer, at.predictions, 2 * CHUNK);
   const out = new Uint8Array(data.count);
-  for (let from = 0; from < data.count; from += CHUNK) {
-    const n = Math.min(CHUNK, data.count - from);
+  const wide = data.count > CHUNK;
+  if (wide) calls++;
+  const two = wide &&
+      (threads === 2 || threads === undefined && calls > 1 && navigator.hardwareConcurrency >= 2)
+    ? worker(memory, at)
+    : undefined;
+  if (two && threads === 2 && !two.ready) await two.start();
+  for (let from = 0; from < data.count; from += 2 * CHUNK) {
+    const n = Math.min(2 * CHUNK, data.count - from), first = Math.min(CHUNK, n);
     images.set(data.images.subarray(from * IMAGE_SIZE, (from + n) * IMAGE_SIZE));
-    k.predict(L.hp, L.params, L.scratch[0], L.images, n, L.predictions);
+    const here = () => predictRange(kernels, at, 0, first, 0);
+    if (!(n > first && two?.ready && two.handOff({ [FROM]: CHUNK, [TO]: n }, here))) {
+      predictRange(kernels, at, 0, n, 0);
+      if (two && !two.ready) two.start().catch(() => {}); // for the next windows or calls
+    }
     out.set(predictions.subarray(0, n), from);
   }
   return out;
+}
+
+/** The worker for this layout, starting (or restarting) in the background. */
+function worker(memory: WebAssembly.Memory, at: Layout): Helper {
+  if (!helper || helper.at.hp !== at.hp) {
+    helper?.dispose();
+    helper = new Helper(memory, at, "predict", IDLE_MS);
+    helper.start().catch(() => {}); // until it is ready, this thread predicts both windows
+  }
+  return helper;
 }
