@@ -133,13 +133,9 @@ Deno.test("unsharedKernels: the same kernels over a plain (not shared) memory", 
   const instance = new WebAssembly.Instance(new WebAssembly.Module(unshared), {
     env: { memory: plain },
   });
-  assert.deepEqual(Object.keys(instance.exports).sort(), [
-    "accumulate",
-    "accumulateBlocked",
-    "descend",
-    "memory",
-    "predict",
-  ]);
+  const kernelNames = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
+  assert.ok(kernelNames.includes("accumulate"));
+  assert.deepEqual(Object.keys(instance.exports).sort(), kernelNames.sort());
 });
 
 // ---- the page in Chromium
