@@ -10,6 +10,7 @@ import {
   digitToText,
   fromRows,
   image,
+  learningCurveBands,
   learningCurves,
   loadMnist,
   Plot,
@@ -114,13 +115,70 @@ Deno.test("labels of lines that end at the same accuracy are moved apart", async
   assert.ok(Math.abs(ys[0] - ys[1]) >= 12, `labels at y = ${ys.join(" and ")} overlap`);
 });
 
-Deno.test("training curves describe the last iteration", async () => {
-  const fig = await trainingCurves([
+Deno.test("learning curves can show the loss on a log scale, and η·t on the x axis", async () => {
+  const records = [0.5, 0.1].flatMap((lr) =>
+    [1, 2].map((iteration) => ({
+      learning_rate: lr,
+      iteration,
+      accuracy: 0.5,
+      loss: 10 / iteration,
+    }))
+  );
+  const loss = await learningCurves(records, { y: "loss" });
+  assert.match(loss.description, /^loss vs iteration/);
+  assert.ok(loss.svg.includes("loss (cross-entropy, log scale)"));
+  const scaled = await learningCurves(records, { x: "learning rate × iteration" });
+  assert.match(scaled.description, /^accuracy vs learning rate × iteration/);
+  // The last point of η = 0.1 sits at η·t = 0.2, left of η = 0.5's at 1.0.
+  const xs = [...scaled.svg.matchAll(/translate\(([\d.]+),[\d.]+\)"[^>]*>η = /g)].map((m) =>
+    Number(m[1])
+  );
+  assert.equal(xs.length, 2);
+  assert.ok(xs[0] !== xs[1], "labels at the same η·t");
+});
+
+Deno.test("learning-curve bands span the seeds' lowest to highest value, the line their mean", async () => {
+  const records = [1, 2, 3].flatMap((seed) =>
+    [1, 2].map((iteration) => ({
+      learning_rate: 0.5,
+      iteration,
+      seed,
+      accuracy: 0.1 * seed * iteration,
+      loss: 1,
+    }))
+  );
+  const fig = await learningCurveBands(records);
+  assert.match(fig.description, /seeds 1, 2, 3/);
+  const area = fig.svg.match(/<g [^>]*aria-label="area"[^>]*>(.*?)<\/g>/)?.[1] ?? "";
+  assert.equal(area.match(/<path /g)?.length, 1, "one band");
+  assert.equal(fig.svg.match(/>η = 0\.5</g)?.length, 1);
+});
+
+Deno.test("training curves: loss and accuracy stacked, test accuracy beside the training one", async () => {
+  const records = [
     { iteration: 1, loss: 2.3, accuracy: 0.1 },
     { iteration: 2, loss: 1.25, accuracy: 0.625 },
-  ]);
-  assert.equal(fig.description, "after 2 iterations: loss 1.2500, accuracy 0.6250");
-  assert.ok(fig.svg.includes("training accuracy") && fig.svg.includes("loss (cross-entropy)"));
+  ];
+  const fig = await trainingCurves(records, {
+    iterations: 10,
+    test: [{ iteration: 2, accuracy: 0.5 }],
+  });
+  assert.equal(
+    fig.description,
+    "after 2 iterations: loss 1.2500, accuracy 0.6250, test accuracy 0.5000",
+  );
+  // One picture: the loss plot (with its title) above the accuracy plot.
+  const height = Number(fig.svg.match(/^<svg [^>]*height="([\d.]+)"/)?.[1]);
+  assert.equal(height, 30 + 220 + 220);
+  assert.ok(
+    fig.svg.includes("loss (cross-entropy, log scale)") && fig.svg.includes(">test 0.500<"),
+  );
+  const png = decode(fig.png);
+  assert.ok(png.height > 2 * 2 * 220, "both plots are in the PNG");
+  assert.equal(
+    (await trainingCurves(records)).description,
+    "after 2 iterations: loss 1.2500, accuracy 0.6250",
+  );
 });
 
 Deno.test("the confusion heatmap has a cell and a count for each of the 100 pairs", async () => {

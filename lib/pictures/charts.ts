@@ -4,11 +4,12 @@
  * progress (loss and accuracy per iteration) and the confusion-matrix heatmap.
  */
 import type { SweepRecord } from "../io/report.ts";
-import { type Figure, Plot, plot } from "./plot.ts";
+import type { TrainingRecord } from "../train.ts";
+import { type Figure, figureFromSvg, Plot, plot } from "./plot.ts";
 
 /** The last record of each learning rate, for labelling line ends. */
-function lastOfEach(records: readonly SweepRecord[]): SweepRecord[] {
-  const last = new Map<number, SweepRecord>();
+function lastOfEach<R extends SweepRecord>(records: readonly R[]): R[] {
+  const last = new Map<number, R>();
   for (const r of records) {
     const seen = last.get(r.learning_rate);
     if (seen === undefined || r.iteration >= seen.iteration) last.set(r.learning_rate, r);
@@ -17,48 +18,166 @@ function lastOfEach(records: readonly SweepRecord[]): SweepRecord[] {
 }
 
 /**
- * Where to write each line's label: at its last accuracy, moved apart just enough that
- * labels of lines ending close together do not overlap (LABEL_GAP of the 0–1 axis).
+ * Where to write each line's label: at its last value, moved apart just enough that labels
+ * of lines ending close together do not overlap (LABEL_GAP of the axis, measured in the
+ * axis's own units: `position` maps a value there, `value` maps back).
  */
 const LABEL_GAP = 0.04;
-function spreadLabels(ends: SweepRecord[]): (SweepRecord & { labelY: number })[] {
-  const sorted = [...ends].sort((a, b) => b.accuracy - a.accuracy);
-  const out: (SweepRecord & { labelY: number })[] = [];
+function spreadLabels<R>(
+  ends: R[],
+  at: (r: R) => number,
+  { position = (v: number) => v, value = (p: number) => p, extent = 1 } = {},
+): (R & { labelY: number })[] {
+  const sorted = [...ends].sort((a, b) => at(b) - at(a));
+  const out: (R & { labelY: number; p: number })[] = [];
   for (const r of sorted) {
-    const above = out.at(-1)?.labelY;
-    out.push({
-      ...r,
-      labelY: above === undefined ? r.accuracy : Math.min(r.accuracy, above - LABEL_GAP),
-    });
+    const above = out.at(-1)?.p;
+    const p = above === undefined
+      ? position(at(r))
+      : Math.min(position(at(r)), above - LABEL_GAP * extent);
+    out.push({ ...r, p, labelY: value(p) });
   }
-  return out;
+  return out.map(({ p: _, ...r }) => r as unknown as R & { labelY: number });
+}
+
+/** What a learning-curve chart puts on its y axis. */
+export type CurveValue = "accuracy" | "loss";
+
+/** What it puts on its x axis: the iteration t, or η·t (the distance travelled in step-size units). */
+export type CurveTime = "iteration" | "learning rate × iteration";
+
+const timeOf = (time: CurveTime) => (r: SweepRecord) =>
+  time === "iteration" ? r.iteration : r.learning_rate * r.iteration;
+
+/** The y axis of a learning curve: accuracy on [0, 1], or the loss on a log scale. */
+function valueAxis(y: CurveValue, values: readonly number[]) {
+  if (y === "accuracy") {
+    return {
+      axis: { label: "training accuracy", domain: [0, 1], grid: true, percent: false },
+      spread: {},
+    };
+  }
+  const logs = values.filter((v) => v > 0).map(Math.log10);
+  const extent = Math.max(1e-9, Math.max(...logs) - Math.min(...logs));
+  return {
+    axis: {
+      type: "log" as const,
+      label: "loss (cross-entropy, log scale)",
+      grid: true,
+      tickFormat: (d: number) => String(d),
+    },
+    spread: { position: Math.log10, value: (p: number) => 10 ** p, extent },
+  };
 }
 
 /**
- * Training accuracy against iteration, one line per learning rate, each labelled at its
- * end (swatch legends are HTML and do not survive as SVG, so the lines carry their names).
+ * Training accuracy (or loss, `y: "loss"`) against iteration (or η·t), one line per
+ * learning rate, each labelled at its end (swatch legends are HTML and do not survive as
+ * SVG, so the lines carry their names).
  */
 export function learningCurves(
   records: readonly SweepRecord[],
-  options: { title?: string; width?: number; height?: number } = {},
+  options: {
+    title?: string;
+    width?: number;
+    height?: number;
+    y?: CurveValue;
+    x?: CurveTime;
+  } = {},
 ): Promise<Figure> {
-  const rows = records.map((r) => ({ ...r, lr: `η = ${r.learning_rate}` }));
-  const ends = spreadLabels(lastOfEach(records)).map((r) => ({
-    ...r,
-    lr: `η = ${r.learning_rate}`,
-  }));
+  const y = options.y ?? "accuracy", time = options.x ?? "iteration";
+  const t = timeOf(time);
+  const rows = records.map((r) => ({ ...r, lr: `η = ${r.learning_rate}`, t: t(r) }));
+  const { axis, spread } = valueAxis(y, records.map((r) => r[y]));
+  const ends = spreadLabels(lastOfEach(rows), (r) => r[y], spread);
   const rates = [...new Set(records.map((r) => r.learning_rate))].sort((a, b) => b - a);
+  const what = y === "accuracy" ? "accuracy" : "loss";
+  const against = time === "iteration" ? "iteration" : "learning rate × iteration";
   return plot({
-    title: options.title ?? "Training accuracy vs iteration, by learning rate",
-    description: `accuracy vs iteration for learning rates ${rates.join(", ")}`,
+    title: options.title ??
+      (y === "accuracy"
+        ? "Training accuracy vs iteration, by learning rate"
+        : "Training loss vs iteration, by learning rate (log scale)"),
+    description: `${what} vs ${against} for learning rates ${rates.join(", ")}`,
+    width: options.width ?? 720,
+    height: options.height ?? 420,
+    marginRight: 80,
+    x: { label: time === "iteration" ? "iteration" : "η × iteration", grid: true },
+    y: axis,
+    color: { type: "ordinal", domain: rates.map((r) => `η = ${r}`), scheme: "tableau10" },
+    marks: [
+      Plot.line(rows, { x: "t", y, stroke: "lr", strokeWidth: 1.8 }),
+      Plot.text(ends, {
+        x: "t",
+        y: "labelY",
+        text: "lr",
+        fill: "lr",
+        dx: 6,
+        textAnchor: "start",
+        fontSize: 12,
+      }),
+    ],
+  });
+}
+
+/** A sweep record of one of several runs that differ only in their initial weights. */
+export interface SeededSweepRecord extends SweepRecord {
+  seed: number;
+}
+
+/**
+ * Several seeds per learning rate: for each rate a band from the lowest to the highest
+ * value the seeds reached at each iteration, and the mean of the seeds as a line. The width
+ * of a band is what the initial weights alone change; the distance between bands is η.
+ */
+export function learningCurveBands(
+  records: readonly SeededSweepRecord[],
+  options: { title?: string; width?: number; height?: number; y?: CurveValue } = {},
+): Promise<Figure> {
+  const y = options.y ?? "accuracy";
+  const groups = new Map<string, number[]>();
+  for (const r of records) {
+    const key = `${r.learning_rate}/${r.iteration}`;
+    groups.set(key, [...(groups.get(key) ?? []), r[y]]);
+  }
+  const bands = [...groups].map(([key, values]) => {
+    const [learning_rate, iteration] = key.split("/").map(Number);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    return {
+      learning_rate,
+      iteration,
+      lr: `η = ${learning_rate}`,
+      low: Math.min(...values),
+      high: Math.max(...values),
+      accuracy: mean,
+      loss: mean,
+    };
+  });
+  const { axis, spread } = valueAxis(y, bands.map((b) => b[y]));
+  const ends = spreadLabels(lastOfEach(bands), (r) => r[y], spread);
+  const rates = [...new Set(records.map((r) => r.learning_rate))].sort((a, b) => b - a);
+  const seeds = [...new Set(records.map((r) => r.seed))];
+  return plot({
+    title: options.title ?? `Training ${y} vs iteration: ${seeds.length} seeds per learning rate`,
+    description: `${y} vs iteration, lowest to highest of seeds ${
+      seeds.join(", ")
+    } (band) and their mean (line), for learning rates ${rates.join(", ")}`,
     width: options.width ?? 720,
     height: options.height ?? 420,
     marginRight: 80,
     x: { label: "iteration", grid: true },
-    y: { label: "training accuracy", domain: [0, 1], grid: true, percent: false },
+    y: axis,
     color: { type: "ordinal", domain: rates.map((r) => `η = ${r}`), scheme: "tableau10" },
     marks: [
-      Plot.line(rows, { x: "iteration", y: "accuracy", stroke: "lr", strokeWidth: 1.8 }),
+      Plot.areaY(bands, {
+        x: "iteration",
+        y1: "low",
+        y2: "high",
+        fill: "lr",
+        fillOpacity: 0.3,
+        z: "lr",
+      }),
+      Plot.line(bands, { x: "iteration", y, stroke: "lr", strokeWidth: 1.4, z: "lr" }),
       Plot.text(ends, {
         x: "iteration",
         y: "labelY",
@@ -72,40 +191,86 @@ export function learningCurves(
   });
 }
 
-/** One iteration's metrics, as the training generator yields them. */
-export interface ProgressRecord {
-  iteration: number;
-  loss: number;
-  accuracy: number;
+/** Figures one above the other, as one standalone SVG (each keeps its own axes). */
+export async function stackFigures(
+  figures: readonly Figure[],
+  description: string,
+): Promise<Figure> {
+  const size = (svg: string, name: string) =>
+    Number(svg.match(new RegExp(`^<svg [^>]*\\b${name}="([\\d.]+)"`))?.[1] ?? 0);
+  let y = 0, width = 0;
+  const parts = figures.map((f) => {
+    const part = f.svg.replace(/^<svg /, `<svg y="${y}" `);
+    y += size(f.svg, "height");
+    width = Math.max(width, size(f.svg, "width"));
+    return part;
+  });
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">${
+      parts.join("")
+    }</svg>`;
+  return await figureFromSvg(svg, description);
 }
 
-/** Loss and accuracy per iteration, side by side. */
+/**
+ * Loss (log scale) and accuracy per iteration, one above the other, as a training run
+ * yields them (`TrainingRecord`s); `test` adds the test accuracy measured now and then.
+ * `iterations` fixes the x axis, so that a picture redrawn while training keeps its scale.
+ */
 export async function trainingCurves(
-  records: readonly ProgressRecord[],
-  options: { title?: string; width?: number } = {},
+  records: readonly TrainingRecord[],
+  options: {
+    title?: string;
+    width?: number;
+    iterations?: number;
+    test?: readonly { iteration: number; accuracy: number }[];
+  } = {},
 ): Promise<Figure> {
-  const rows = records.flatMap((r) => [
-    { iteration: r.iteration, value: r.loss, metric: "loss (cross-entropy)" },
-    { iteration: r.iteration, value: r.accuracy, metric: "training accuracy" },
-  ]);
+  const width = options.width ?? 720;
   const last = records.at(-1);
-  return await plot({
+  const x = {
+    label: "iteration",
+    grid: true,
+    domain: [0, options.iterations ?? last?.iteration ?? 1],
+  };
+  const test = options.test ?? [];
+  const accuracyRows = [
+    ...records.map((r) => ({ iteration: r.iteration, accuracy: r.accuracy, on: "training" })),
+    ...test.map((r) => ({ ...r, on: "test" })),
+  ];
+  const lastTest = test.at(-1);
+  const loss = await plot({
     title: options.title ?? "Training progress",
-    description: last === undefined
-      ? "no iterations"
-      : `after ${last.iteration} iterations: loss ${last.loss.toFixed(4)}, accuracy ${
-        last.accuracy.toFixed(4)
-      }`,
-    width: options.width ?? 720,
-    height: 260,
-    x: { label: "iteration", grid: true },
-    y: { label: null, grid: true },
-    fx: { label: null },
-    facet: { data: rows, x: "metric" },
+    width,
+    height: 220,
+    x,
+    y: { type: "log", label: "loss (cross-entropy, log scale)", grid: true, tickFormat: String },
+    marks: [Plot.line(records, { x: "iteration", y: "loss", stroke: "steelblue" })],
+  });
+  const accuracy = await plot({
+    width,
+    height: 220,
+    x,
+    y: { label: "accuracy", grid: true, domain: [0, 1] },
+    color: { domain: ["training", "test"], range: ["darkorange", "black"] },
     marks: [
-      Plot.line(rows, { x: "iteration", y: "value", stroke: "steelblue", strokeWidth: 1.6 }),
+      Plot.line(accuracyRows, { x: "iteration", y: "accuracy", stroke: "on", strokeWidth: 1.4 }),
+      Plot.dot(test, { x: "iteration", y: "accuracy", fill: "black", r: 2.5 }),
+      Plot.text(lastTest ? [lastTest] : [], {
+        x: "iteration",
+        y: "accuracy",
+        text: (d: { accuracy: number }) => `test ${d.accuracy.toFixed(3)}`,
+        dy: 14,
+        textAnchor: "end",
+      }),
     ],
   });
+  const description = last === undefined
+    ? "no iterations"
+    : `after ${last.iteration} iterations: loss ${last.loss.toFixed(4)}, accuracy ${
+      last.accuracy.toFixed(4)
+    }${lastTest ? `, test accuracy ${lastTest.accuracy.toFixed(4)}` : ""}`;
+  return await stackFigures([loss, accuracy], description);
 }
 
 /**
