@@ -10,6 +10,7 @@ export * from "./random.ts";
 export * from "./activations.ts";
 export * from "./loss.ts";
 export * from "./network.ts";
+export * from "./init.ts";
 export * from "./gradcheck.ts";
 
 // Training and evaluation: the training loop, the engines that run it, predictions, the

@@ -4,6 +4,7 @@
  * progress (loss and accuracy per iteration) and the confusion-matrix heatmap.
  */
 import type { SweepRecord } from "../io/report.ts";
+import type { Matrix } from "../matrix.ts";
 import type { TrainingRecord } from "../train.ts";
 import { type Figure, figureFromSvg, Plot, plot } from "./plot.ts";
 
@@ -307,6 +308,81 @@ export async function confusionHeatmap(
         fill: (c: { count: number }) => Math.sqrt(c.count / max) > 0.55 ? "white" : "black",
         fontSize: 11,
       }),
+    ],
+  });
+}
+
+/** One function of z to draw: its name, the values at the z's, and whether it jumps (steps). */
+export interface FunctionPanel {
+  name: string;
+  z: ArrayLike<number>;
+  values: ArrayLike<number>;
+  /** Draw as steps, the jump at each z (for a derivative like ReLU′'s). */
+  step?: boolean;
+}
+
+/** Functions of one variable side by side, one panel each, with the zero line. */
+export function functionPanels(
+  panels: readonly FunctionPanel[],
+  options: { title?: string; description?: string; width?: number; height?: number } = {},
+): Promise<Figure> {
+  const rowsOf = (p: FunctionPanel) =>
+    Array.from(p.z, (z, k) => ({ z, value: p.values[k], f: p.name }));
+  return plot({
+    title: options.title,
+    description: options.description ?? panels.map((p) => p.name).join(" and "),
+    width: options.width ?? 640,
+    height: options.height ?? 240,
+    fx: { label: null, domain: panels.map((p) => p.name) },
+    x: { label: "z", grid: true },
+    y: { label: null, grid: true },
+    marks: [
+      ...panels.map((p) =>
+        Plot.line(rowsOf(p), {
+          fx: "f",
+          x: "z",
+          y: "value",
+          stroke: "steelblue",
+          strokeWidth: 2,
+          curve: p.step ? "step-before" : "linear",
+        })
+      ),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * The ten output probabilities (a column of A_o) of some samples, one bar chart each, the
+ * bar of the sample's label in orange: what the network believes, digit by digit.
+ */
+export function probabilityBars(
+  A_o: Matrix,
+  labels: ArrayLike<number>,
+  columns: readonly number[],
+  options: { title?: string; name?: (j: number) => string; width?: number } = {},
+): Promise<Figure> {
+  const name = options.name ?? ((j: number) => `sample ${j} (label ${labels[j]})`);
+  const rows = columns.flatMap((j) =>
+    Array.from({ length: A_o.rows }, (_, digit) => ({
+      sample: name(j),
+      digit,
+      probability: A_o.data[digit * A_o.cols + j],
+      isLabel: digit === labels[j] ? "label" : "other",
+    }))
+  );
+  return plot({
+    title: options.title,
+    description: `the ${A_o.rows} output probabilities of ${columns.length} samples, as bars`,
+    width: options.width ?? 720,
+    height: 220,
+    fx: { label: null, domain: columns.map(name) },
+    x: { label: "digit", domain: Array.from({ length: A_o.rows }, (_, d) => d) },
+    y: { label: "probability", domain: [0, 1], grid: true },
+    color: { domain: ["label", "other"], range: ["orange", "steelblue"] },
+    marks: [
+      Plot.barY(rows, { fx: "sample", x: "digit", y: "probability", fill: "isLabel" }),
+      Plot.ruleY([0]),
     ],
   });
 }
