@@ -257,6 +257,14 @@ export async function trainingCurves(
     marks: [
       Plot.line(accuracyRows, { x: "iteration", y: "accuracy", stroke: "on", strokeWidth: 1.4 }),
       Plot.dot(test, { x: "iteration", y: "accuracy", fill: "black", r: 2.5 }),
+      Plot.text(last ? [last] : [], {
+        x: "iteration",
+        y: "accuracy",
+        text: () => "training",
+        fill: "darkorange",
+        dy: -12,
+        textAnchor: "end",
+      }),
       Plot.text(lastTest ? [lastTest] : [], {
         x: "iteration",
         y: "accuracy",
@@ -383,6 +391,49 @@ export function probabilityBars(
     marks: [
       Plot.barY(rows, { fx: "sample", x: "digit", y: "probability", fill: "isLabel" }),
       Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * The loss after one gradient step, L(θ − η·dθ), as a curve over the step size η, with its
+ * tangent at η = 0 (L₀ − η‖dθ‖², dashed) and some labelled points on the curve.
+ */
+export function lossAlongStep(
+  curve: readonly { eta: number; loss: number }[],
+  tangent: { L0: number; squaredNorm: number },
+  marked: readonly { eta: number; loss: number; label: string }[],
+  options: { title?: string; width?: number; height?: number } = {},
+): Promise<Figure> {
+  const line = curve.map(({ eta }) => ({ eta, loss: tangent.L0 - eta * tangent.squaredNorm }))
+    .filter((d) => d.loss >= 0);
+  return plot({
+    title: options.title ?? "Loss after one gradient step, as a function of the step size η",
+    description: "L(θ − η·dθ) against η, with its tangent at η = 0",
+    width: options.width ?? 720,
+    height: options.height ?? 320,
+    x: { label: "learning rate η", grid: true },
+    y: { label: "loss after one step", grid: true, domain: [0, Math.ceil(tangent.L0)] },
+    marks: [
+      Plot.line(line, { x: "eta", y: "loss", stroke: "#999", strokeDasharray: "4,3" }),
+      Plot.line(curve, { x: "eta", y: "loss", stroke: "steelblue", strokeWidth: 2 }),
+      Plot.dot(marked, { x: "eta", y: "loss", r: 4, fill: "steelblue" }),
+      Plot.text(marked, {
+        x: "eta",
+        y: "loss",
+        text: "label",
+        dx: 8,
+        dy: -10,
+        textAnchor: "start",
+      }),
+      Plot.text(line.slice(-1), {
+        x: "eta",
+        y: "loss",
+        text: () => "tangent L − η‖dθ‖²",
+        dx: 6,
+        textAnchor: "start",
+        fill: "#666",
+      }),
     ],
   });
 }
