@@ -9,12 +9,15 @@ import {
   digitsPng,
   digitToText,
   fromRows,
+  functionPanels,
   image,
   learningCurveBands,
   learningCurves,
   loadMnist,
+  lossAlongStep,
   Plot,
   plot,
+  probabilityBars,
   trainingCurves,
   weightsPng,
 } from "../lib/mod.ts";
@@ -190,4 +193,38 @@ Deno.test("the confusion heatmap has a cell and a count for each of the 100 pair
   assert.equal(fig.svg.match(/<rect /g)?.length, 100);
   for (const v of [509, 500, 91, 37]) assert.ok(fig.svg.includes(`>${v}</text>`), `count ${v}`);
   assert.match(fig.description, /5045 of \d+ on the diagonal/);
+});
+
+Deno.test("the row-normalised confusion heatmap shows each row in per cent of its total", async () => {
+  const C = Array.from(
+    { length: 10 },
+    (_, i) => Array.from({ length: 10 }, (_, j) => i === j ? 91 * (i + 1) : i + 1),
+  );
+  const fig = await confusionHeatmap(C, { rows: "fraction" });
+  // Every row is 91 % on the diagonal and 1 % elsewhere, whatever its size.
+  assert.equal(fig.svg.match(/>91<\/text>/g)?.length, 10);
+  assert.equal(fig.svg.match(/fill="black"[^>]*>1<\/text>/g)?.length, 90);
+  assert.match(fig.description, /in % of each actual digit/);
+});
+
+Deno.test("probability bars: one bar chart per sample, the label's bar in its own colour", async () => {
+  const A = fromRows(Array.from({ length: 10 }, (_, d) => [d === 3 ? 0.91 : 0.01, 0.1]));
+  const fig = await probabilityBars(A, [3, 7], [0, 1]);
+  assert.equal(fig.svg.match(/<rect /g)?.length, 20);
+  assert.equal(fig.svg.match(/<rect [^>]*fill="orange"/g)?.length, 2, "one label bar per sample");
+  assert.ok(fig.svg.includes("sample 1 (label 7)"));
+});
+
+Deno.test("function panels and the one-step loss curve draw what they are given", async () => {
+  const z = [-1, 0, 1];
+  const panels = await functionPanels([
+    { name: "ReLU(z)", z, values: [0, 0, 1] },
+    { name: "ReLU′(z)", z, values: [0, 0, 1], step: true },
+  ]);
+  assert.ok(panels.svg.includes(">ReLU′(z)<") && panels.description === "ReLU(z) and ReLU′(z)");
+  const curve = [0, 1, 2].map((eta) => ({ eta, loss: 5 - eta + eta * eta / 4 }));
+  const fig = await lossAlongStep(curve, { L0: 5, squaredNorm: 1 }, [
+    { eta: 2, loss: 4, label: "lowest" },
+  ]);
+  assert.ok(fig.svg.includes(">lowest<") && fig.svg.includes("tangent L − η‖dθ‖²"));
 });

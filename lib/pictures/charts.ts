@@ -285,22 +285,35 @@ export async function trainingCurves(
 /**
  * The 10×10 confusion matrix (rows: actual digit, columns: predicted) as a heatmap with
  * the count in every cell. Colour follows the square root of the count so the small
- * off-diagonal mistakes stay visible next to the large diagonal.
+ * off-diagonal mistakes stay visible next to the large diagonal. With `rows: "fraction"`
+ * every row is divided by its total and shown in per cent: the diagonal is then each
+ * digit's recall, and rows of digits that are rarer in the data weigh as much as the others.
  */
 export async function confusionHeatmap(
   confusion: readonly (readonly number[])[],
-  options: { title?: string } = {},
+  options: { title?: string; rows?: "count" | "fraction" } = {},
 ): Promise<Figure> {
-  const cells = confusion.flatMap((row, actual) =>
-    row.map((count, predicted) => ({ actual, predicted, count }))
-  );
-  const max = Math.max(1, ...cells.map((c) => c.count));
+  const fraction = options.rows === "fraction";
+  const cells = confusion.flatMap((row, actual) => {
+    const total = row.reduce((s, v) => s + v, 0) || 1;
+    return row.map((count, predicted) => ({
+      actual,
+      predicted,
+      count,
+      value: fraction ? count / total : count,
+    }));
+  });
+  const max = fraction ? 1 : Math.max(1, ...cells.map((c) => c.count));
   const total = cells.reduce((s, c) => s + c.count, 0);
   const correct = cells.reduce((s, c) => s + (c.actual === c.predicted ? c.count : 0), 0);
   const digits = confusion.map((_, i) => i);
+  const label = (c: { count: number; value: number }) =>
+    fraction ? (100 * c.value).toFixed(c.value > 0 && c.value < 0.01 ? 1 : 0) : String(c.count);
   return await plot({
-    title: options.title ?? "Confusion matrix",
-    description: `confusion matrix: ${correct} of ${total} on the diagonal`,
+    title: options.title ?? (fraction ? "Confusion matrix, % of each row" : "Confusion matrix"),
+    description: fraction
+      ? `confusion matrix in % of each actual digit: ${correct} of ${total} on the diagonal`
+      : `confusion matrix: ${correct} of ${total} on the diagonal`,
     width: 520,
     height: 500,
     padding: 0.04,
@@ -308,12 +321,12 @@ export async function confusionHeatmap(
     y: { label: "↓ actual digit", domain: digits },
     color: { type: "sqrt", scheme: "blues", domain: [0, max] },
     marks: [
-      Plot.cell(cells, { x: "predicted", y: "actual", fill: "count", inset: 0.5 }),
+      Plot.cell(cells, { x: "predicted", y: "actual", fill: "value", inset: 0.5 }),
       Plot.text(cells, {
         x: "predicted",
         y: "actual",
-        text: (c: { count: number }) => String(c.count),
-        fill: (c: { count: number }) => Math.sqrt(c.count / max) > 0.55 ? "white" : "black",
+        text: label,
+        fill: (c: { value: number }) => Math.sqrt(c.value / max) > 0.55 ? "white" : "black",
         fontSize: 11,
       }),
     ],
