@@ -19,6 +19,8 @@ export * from "./train.ts";
 export * from "./engine.ts";
 export * from "./evaluate.ts";
 export * from "./sweep.ts";
+export * from "./experiment.ts";
+export * from "./linear.ts";
 export * from "./errors.ts";
 
 // Data: MNIST as bytes, from IDX or CSV files, or the embedded copy.

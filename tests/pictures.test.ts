@@ -18,6 +18,7 @@ import {
   Plot,
   plot,
   probabilityBars,
+  runCurves,
   trainingCurves,
   weightsPng,
 } from "../lib/mod.ts";
@@ -227,4 +228,15 @@ Deno.test("function panels and the one-step loss curve draw what they are given"
     { eta: 2, loss: 4, label: "lowest" },
   ]);
   assert.ok(fig.svg.includes(">lowest<") && fig.svg.includes("tangent L − η‖dθ‖²"));
+});
+
+Deno.test("run curves: one line per named run, test dots in the run's colour", async () => {
+  const records = [1, 2, 3].map((iteration) => ({ iteration, loss: 1 / iteration, accuracy: 0.3 }));
+  const fig = await runCurves([
+    { name: "uniform", records, test: [{ iteration: 3, accuracy: 0.25 }] },
+    { name: "He", records: records.map((r) => ({ ...r, accuracy: 0.6 })) },
+  ]);
+  assert.ok(fig.svg.includes(">uniform<") && fig.svg.includes(">He<"));
+  assert.equal(fig.svg.match(/<circle /g)?.length, 1, "one test measurement");
+  assert.match((await runCurves([{ name: "a", records }], { y: "loss" })).description, /^loss/);
 });

@@ -450,3 +450,66 @@ export function lossAlongStep(
     ],
   });
 }
+
+/** One named training run: its records and, optionally, its test accuracy now and then. */
+export interface NamedRun {
+  name: string;
+  records: readonly TrainingRecord[];
+  test?: readonly { iteration: number; accuracy: number }[];
+}
+
+/**
+ * Several runs compared: the loss (log scale) or the accuracy per step, one colour per
+ * run, each labelled at its end. With `y: "accuracy"` a run's test accuracy is drawn as
+ * dots joined by a dashed line of the same colour.
+ */
+export function runCurves(
+  runs: readonly NamedRun[],
+  options: {
+    title?: string;
+    y?: CurveValue;
+    xLabel?: string;
+    width?: number;
+    height?: number;
+  } = {},
+): Promise<Figure> {
+  const y = options.y ?? "accuracy";
+  const names = runs.map((r) => r.name);
+  const rows = runs.flatMap((run) => run.records.map((r) => ({ ...r, run: run.name })));
+  const tests = y === "accuracy"
+    ? runs.flatMap((run) => (run.test ?? []).map((t) => ({ ...t, run: run.name })))
+    : [];
+  const { axis, spread } = valueAxis(y, rows.map((r) => r[y]));
+  const ends = spreadLabels(
+    runs.flatMap((run) => {
+      const last = run.records.at(-1);
+      return last ? [{ ...last, run: run.name }] : [];
+    }),
+    (r) => r[y],
+    spread,
+  );
+  return plot({
+    title: options.title,
+    description: `${y === "accuracy" ? "accuracy" : "loss"} per step of ${names.join(", ")}`,
+    width: options.width ?? 720,
+    height: options.height ?? 360,
+    marginRight: 140,
+    x: { label: options.xLabel ?? "iteration", grid: true },
+    y: y === "accuracy" ? { ...axis, label: "accuracy (line: training, dots: test)" } : axis,
+    color: { type: "ordinal", domain: names, scheme: "tableau10" },
+    marks: [
+      Plot.line(rows, { x: "iteration", y, stroke: "run", strokeWidth: 1.4 }),
+      Plot.line(tests, { x: "iteration", y: "accuracy", stroke: "run", strokeDasharray: "4,3" }),
+      Plot.dot(tests, { x: "iteration", y: "accuracy", fill: "run", r: 3 }),
+      Plot.text(ends, {
+        x: "iteration",
+        y: "labelY",
+        text: "run",
+        fill: "run",
+        dx: 6,
+        textAnchor: "start",
+        fontSize: 12,
+      }),
+    ],
+  });
+}
