@@ -8,6 +8,7 @@ import {
   confusionHeatmap,
   digitsPng,
   digitToText,
+  firingBars,
   fromRows,
   functionPanels,
   image,
@@ -239,4 +240,14 @@ Deno.test("run curves: one line per named run, test dots in the run's colour", a
   assert.ok(fig.svg.includes(">uniform<") && fig.svg.includes(">He<"));
   assert.equal(fig.svg.match(/<circle /g)?.length, 1, "one test measurement");
   assert.match((await runCurves([{ name: "a", records }], { y: "loss" })).description, /^loss/);
+});
+
+Deno.test("firing bars: one row per network, one bar per neuron with its share in per cent", async () => {
+  const fig = await firingBars([
+    { name: "before", shares: [0, 0.5, 1] },
+    { name: "after", shares: [0.25, 0.75, 1] },
+  ]);
+  assert.equal(fig.svg.match(/<rect /g)?.length, 6);
+  for (const v of ["0", "50", "100", "25", "75"]) assert.ok(fig.svg.includes(`>${v}</text>`));
+  assert.ok(fig.svg.includes(">before<") && fig.svg.includes(">after<"));
 });

@@ -513,3 +513,39 @@ export function runCurves(
     ],
   });
 }
+
+/**
+ * Per hidden neuron, the share of the samples on which it fires, for several networks (or
+ * moments of one), one row of bars each: a neuron at 0 is dead, one at 1 is always on.
+ */
+export function firingBars(
+  series: readonly { name: string; shares: ArrayLike<number> }[],
+  options: { title?: string; width?: number } = {},
+): Promise<Figure> {
+  const rows = series.flatMap((s) =>
+    Array.from(s.shares, (share, neuron) => ({ neuron, share, network: s.name }))
+  );
+  const names = series.map((s) => s.name);
+  return plot({
+    title: options.title,
+    description: `share of the samples on which each hidden neuron fires: ${names.join(", ")}`,
+    width: options.width ?? 720,
+    height: 40 + 110 * series.length,
+    marginRight: 200,
+    fy: { label: null, domain: names },
+    x: { label: "hidden neuron", padding: 0.2 },
+    y: { label: "share firing", domain: [0, 1], ticks: [0, 0.5, 1], grid: true },
+    marks: [
+      Plot.barY(rows, { fy: "network", x: "neuron", y: "share", fill: "steelblue" }),
+      Plot.text(rows, {
+        fy: "network",
+        x: "neuron",
+        y: "share",
+        text: (d: { share: number }) => (100 * d.share).toFixed(0),
+        dy: -6,
+        fontSize: 10,
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
