@@ -469,6 +469,7 @@ export function runCurves(
     title?: string;
     y?: CurveValue;
     xLabel?: string;
+    yLabel?: string;
     width?: number;
     height?: number;
   } = {},
@@ -495,7 +496,11 @@ export function runCurves(
     height: options.height ?? 360,
     marginRight: 140,
     x: { label: options.xLabel ?? "iteration", grid: true },
-    y: y === "accuracy" ? { ...axis, label: "accuracy (line: training, dots: test)" } : axis,
+    y: {
+      ...axis,
+      label: options.yLabel ??
+        (y === "accuracy" ? "accuracy (line: training, dots: test)" : axis.label),
+    },
     color: { type: "ordinal", domain: names, scheme: "tableau10" },
     marks: [
       Plot.line(rows, { x: "iteration", y, stroke: "run", strokeWidth: 1.4 }),
