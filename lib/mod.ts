@@ -37,3 +37,6 @@ export * from "./io/report.ts";
 export * from "./pictures/plot.ts";
 export * from "./pictures/images.ts";
 export * from "./pictures/charts.ts";
+
+// Notebook 10's exercise checks.
+export * from "./exercises.ts";
