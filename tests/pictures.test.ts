@@ -245,9 +245,11 @@ Deno.test("run curves: one line per named run, test dots in the run's colour", a
 Deno.test("firing bars: one row per network, one bar per neuron with its share in per cent", async () => {
   const fig = await firingBars([
     { name: "before", shares: [0, 0.5, 1] },
-    { name: "after", shares: [0.25, 0.75, 1] },
+    { name: "after", shares: [0.25, 0.75, 0.004] },
   ]);
   assert.equal(fig.svg.match(/<rect /g)?.length, 6);
-  for (const v of ["0", "50", "100", "25", "75"]) assert.ok(fig.svg.includes(`>${v}</text>`));
+  for (const v of ["0", "50", "100", "25", "75", "&lt;1"]) {
+    assert.ok(fig.svg.includes(`>${v}</text>`), v);
+  }
   assert.ok(fig.svg.includes(">before<") && fig.svg.includes(">after<"));
 });

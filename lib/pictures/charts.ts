@@ -546,7 +546,9 @@ export function firingBars(
         fy: "network",
         x: "neuron",
         y: "share",
-        text: (d: { share: number }) => (100 * d.share).toFixed(0),
+        // "<1" keeps a neuron that fires on a few digits apart from a dead one (0).
+        text: (d: { share: number }) =>
+          d.share > 0 && d.share < 0.01 ? "<1" : (100 * d.share).toFixed(0),
         dy: -6,
         fontSize: 10,
       }),
