@@ -4,12 +4,22 @@
  * or "not done yet" when the stub still calls `todo()`. A check never throws, so the notebook
  * runs clean whatever state the exercises are in.
  */
-import { softmax } from "./activations.ts";
+import { reluDerivative, softmax } from "./activations.ts";
 import { type Dataset, take } from "./data/dataset.ts";
 import { createEngine } from "./engine.ts";
 import { compareGradients, numericalGradients } from "./gradcheck.ts";
 import { oneHot } from "./loss.ts";
-import { clone, fromRows, map, type Matrix, zeros } from "./matrix.ts";
+import {
+  clone,
+  fromRows,
+  hadamard,
+  map,
+  matmul,
+  type Matrix,
+  sub,
+  transpose,
+  zeros,
+} from "./matrix.ts";
 import {
   backward,
   cloneNetwork,
@@ -125,19 +135,9 @@ export function checkHiddenGradients(
   return compare("dW_h and db_h", () => yours(clone(dZ_h), clone(X)), { dW_h, db_h });
 }
 
-/** dZ_h as backward computes it (the intermediate is not returned by backward). */
+/** dZ_h = (W_oᵀ·(A_o − Y)) ⊙ ReLU′(Z_h), with the operations backward uses (same bits). */
 function dZ_hOf(net: Network, Y: Matrix, cache: ForwardCache): Matrix {
-  const dZ_o = cache.A_o.data.map((a, i) => a - Y.data[i]);
-  const hidden = net.W_h.rows, m = Y.cols;
-  const dZ_h = zeros(hidden, m);
-  for (let i = 0; i < hidden; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < net.W_o.rows; k++) s += net.W_o.data[k * hidden + i] * dZ_o[k * m + j];
-      dZ_h.data[i * m + j] = cache.Z_h.data[i * m + j] > 0 ? s : 0;
-    }
-  }
-  return dZ_h;
+  return hadamard(matmul(transpose(net.W_o), sub(cache.A_o, Y)), reluDerivative(cache.Z_h));
 }
 
 /**
