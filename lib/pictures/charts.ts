@@ -41,6 +41,19 @@ function spreadLabels<R>(
   return out.map(({ p: _, ...r }) => r as unknown as R & { labelY: number });
 }
 
+/** Each line's name written at its end (at `labelY`), in the line's colour. */
+function endLabels(ends: readonly object[], x: string, name: string) {
+  return Plot.text(ends, {
+    x,
+    y: "labelY",
+    text: name,
+    fill: name,
+    dx: 6,
+    textAnchor: "start",
+    fontSize: 12,
+  });
+}
+
 /** What a learning-curve chart puts on its y axis. */
 export type CurveValue = "accuracy" | "loss";
 
@@ -108,15 +121,7 @@ export function learningCurves(
     color: { type: "ordinal", domain: rates.map((r) => `η = ${r}`), scheme: "tableau10" },
     marks: [
       Plot.line(rows, { x: "t", y, stroke: "lr", strokeWidth: 1.8 }),
-      Plot.text(ends, {
-        x: "t",
-        y: "labelY",
-        text: "lr",
-        fill: "lr",
-        dx: 6,
-        textAnchor: "start",
-        fontSize: 12,
-      }),
+      endLabels(ends, "t", "lr"),
     ],
   });
 }
@@ -179,15 +184,7 @@ export function learningCurveBands(
         z: "lr",
       }),
       Plot.line(bands, { x: "iteration", y, stroke: "lr", strokeWidth: 1.4, z: "lr" }),
-      Plot.text(ends, {
-        x: "iteration",
-        y: "labelY",
-        text: "lr",
-        fill: "lr",
-        dx: 6,
-        textAnchor: "start",
-        fontSize: 12,
-      }),
+      endLabels(ends, "iteration", "lr"),
     ],
   });
 }
@@ -506,15 +503,7 @@ export function runCurves(
       Plot.line(rows, { x: "iteration", y, stroke: "run", strokeWidth: 1.4 }),
       Plot.line(tests, { x: "iteration", y: "accuracy", stroke: "run", strokeDasharray: "4,3" }),
       Plot.dot(tests, { x: "iteration", y: "accuracy", fill: "run", r: 3 }),
-      Plot.text(ends, {
-        x: "iteration",
-        y: "labelY",
-        text: "run",
-        fill: "run",
-        dx: 6,
-        textAnchor: "start",
-        fontSize: 12,
-      }),
+      endLabels(ends, "iteration", "run"),
     ],
   });
 }
