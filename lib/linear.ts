@@ -6,7 +6,7 @@
  *   dZ = A − Y,  dW = (1/m)·dZ·Xᵀ,  db = (1/m)·Σ_columns dZ.
  */
 import { softmax } from "./activations.ts";
-import { type Dataset, toMatrix } from "./data/dataset.ts";
+import { type Dataset, select, toMatrix } from "./data/dataset.ts";
 import { accuracyOf } from "./evaluate.ts";
 import { crossEntropy, oneHot } from "./loss.ts";
 import {
@@ -23,7 +23,6 @@ import {
 } from "./matrix.ts";
 import { INPUTS, OUTPUTS } from "./network.ts";
 import { batchSchedule, type TrainingRecord } from "./train.ts";
-import { select } from "./data/dataset.ts";
 
 export interface Linear {
   W: Matrix;

@@ -1,7 +1,9 @@
 /**
  * The project's recurring charts, drawn with the one plot helper so the tasks and the
- * notebooks show the same pictures: learning curves (one line per learning rate), training
- * progress (loss and accuracy per iteration) and the confusion-matrix heatmap.
+ * notebooks show the same pictures: learning curves (one line per learning rate, or a band
+ * over several starts), training progress (loss, training and test accuracy), named runs
+ * compared, the confusion-matrix heatmap, and the smaller pictures of the notebooks
+ * (functions of z, output probabilities, the loss along one step, neurons' firing shares).
  */
 import type { SweepRecord } from "../io/report.ts";
 import type { Matrix } from "../matrix.ts";
