@@ -240,6 +240,11 @@ Deno.test("run curves: one line per named run, test dots in the run's colour", a
   assert.ok(fig.svg.includes(">uniform<") && fig.svg.includes(">He<"));
   assert.equal(fig.svg.match(/<circle /g)?.length, 1, "one test measurement");
   assert.match((await runCurves([{ name: "a", records }], { y: "loss" })).description, /^loss/);
+  const zoomed = await runCurves([{ name: "a", records }], {
+    yDomain: [0.2, 0.4],
+    reference: { value: 0.25, label: "baseline" },
+  });
+  assert.ok(zoomed.svg.includes(">baseline<") && zoomed.svg.includes(">0.40<"));
 });
 
 Deno.test("firing bars: one row per network, one bar per neuron with its share in per cent", async () => {

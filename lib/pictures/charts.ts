@@ -469,6 +469,10 @@ export function runCurves(
     y?: CurveValue;
     xLabel?: string;
     yLabel?: string;
+    /** Zooms the y axis (accuracy only; the default is [0, 1]). */
+    yDomain?: [number, number];
+    /** A reference level drawn as a dashed horizontal line with its label, e.g. a baseline. */
+    reference?: { value: number; label: string };
     width?: number;
     height?: number;
   } = {},
@@ -480,13 +484,15 @@ export function runCurves(
     ? runs.flatMap((run) => (run.test ?? []).map((t) => ({ ...t, run: run.name })))
     : [];
   const { axis, spread } = valueAxis(y, rows.map((r) => r[y]));
+  // On a zoomed axis, labels are moved apart by a share of the zoomed range.
+  const zoomed = y === "accuracy" && options.yDomain !== undefined;
   const ends = spreadLabels(
     runs.flatMap((run) => {
       const last = run.records.at(-1);
       return last ? [{ ...last, run: run.name }] : [];
     }),
     (r) => r[y],
-    spread,
+    zoomed ? { extent: options.yDomain![1] - options.yDomain![0] } : spread,
   );
   return plot({
     title: options.title,
@@ -497,11 +503,26 @@ export function runCurves(
     x: { label: options.xLabel ?? "iteration", grid: true },
     y: {
       ...axis,
+      ...(zoomed ? { domain: options.yDomain } : {}),
       label: options.yLabel ??
         (y === "accuracy" ? "accuracy (line: training, dots: test)" : axis.label),
     },
     color: { type: "ordinal", domain: names, scheme: "tableau10" },
     marks: [
+      Plot.ruleY(options.reference ? [options.reference] : [], {
+        y: "value",
+        stroke: "#666",
+        strokeDasharray: "4,3",
+      }),
+      Plot.text(options.reference ? [options.reference] : [], {
+        y: "value",
+        text: "label",
+        frameAnchor: "left",
+        dx: 6,
+        dy: -8,
+        textAnchor: "start",
+        fill: "#666",
+      }),
       Plot.line(rows, { x: "iteration", y, stroke: "run", strokeWidth: 1.4 }),
       Plot.line(tests, { x: "iteration", y: "accuracy", stroke: "run", strokeDasharray: "4,3" }),
       Plot.dot(tests, { x: "iteration", y: "accuracy", fill: "run", r: 3 }),
