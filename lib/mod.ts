@@ -10,6 +10,7 @@ export * from "./random.ts";
 export * from "./activations.ts";
 export * from "./loss.ts";
 export * from "./network.ts";
+export * from "./init.ts";
 export * from "./gradcheck.ts";
 
 // Training and evaluation: the training loop, the engines that run it, predictions, the
@@ -18,6 +19,8 @@ export * from "./train.ts";
 export * from "./engine.ts";
 export * from "./evaluate.ts";
 export * from "./sweep.ts";
+export * from "./experiment.ts";
+export * from "./linear.ts";
 export * from "./errors.ts";
 
 // Data: MNIST as bytes, from IDX or CSV files, or the embedded copy; a drawn digit made
@@ -36,3 +39,6 @@ export * from "./io/report.ts";
 export * from "./pictures/plot.ts";
 export * from "./pictures/images.ts";
 export * from "./pictures/charts.ts";
+
+// Notebook 10's exercise checks.
+export * from "./exercises.ts";

@@ -8,12 +8,18 @@ import {
   confusionHeatmap,
   digitsPng,
   digitToText,
+  firingBars,
   fromRows,
+  functionPanels,
   image,
+  learningCurveBands,
   learningCurves,
   loadMnist,
+  lossAlongStep,
   Plot,
   plot,
+  probabilityBars,
+  runCurves,
   trainingCurves,
   weightsPng,
 } from "../lib/mod.ts";
@@ -114,13 +120,70 @@ Deno.test("labels of lines that end at the same accuracy are moved apart", async
   assert.ok(Math.abs(ys[0] - ys[1]) >= 12, `labels at y = ${ys.join(" and ")} overlap`);
 });
 
-Deno.test("training curves describe the last iteration", async () => {
-  const fig = await trainingCurves([
+Deno.test("learning curves can show the loss on a log scale, and η·t on the x axis", async () => {
+  const records = [0.5, 0.1].flatMap((lr) =>
+    [1, 2].map((iteration) => ({
+      learning_rate: lr,
+      iteration,
+      accuracy: 0.5,
+      loss: 10 / iteration,
+    }))
+  );
+  const loss = await learningCurves(records, { y: "loss" });
+  assert.match(loss.description, /^loss vs iteration/);
+  assert.ok(loss.svg.includes("loss (cross-entropy, log scale)"));
+  const scaled = await learningCurves(records, { x: "learning rate × iteration" });
+  assert.match(scaled.description, /^accuracy vs learning rate × iteration/);
+  // The last point of η = 0.1 sits at η·t = 0.2, left of η = 0.5's at 1.0.
+  const xs = [...scaled.svg.matchAll(/translate\(([\d.]+),[\d.]+\)"[^>]*>η = /g)].map((m) =>
+    Number(m[1])
+  );
+  assert.equal(xs.length, 2);
+  assert.ok(xs[0] !== xs[1], "labels at the same η·t");
+});
+
+Deno.test("learning-curve bands span the seeds' lowest to highest value, the line their mean", async () => {
+  const records = [1, 2, 3].flatMap((seed) =>
+    [1, 2].map((iteration) => ({
+      learning_rate: 0.5,
+      iteration,
+      seed,
+      accuracy: 0.1 * seed * iteration,
+      loss: 1,
+    }))
+  );
+  const fig = await learningCurveBands(records);
+  assert.match(fig.description, /seeds 1, 2, 3/);
+  const area = fig.svg.match(/<g [^>]*aria-label="area"[^>]*>(.*?)<\/g>/)?.[1] ?? "";
+  assert.equal(area.match(/<path /g)?.length, 1, "one band");
+  assert.equal(fig.svg.match(/>η = 0\.5</g)?.length, 1);
+});
+
+Deno.test("training curves: loss and accuracy stacked, test accuracy beside the training one", async () => {
+  const records = [
     { iteration: 1, loss: 2.3, accuracy: 0.1 },
     { iteration: 2, loss: 1.25, accuracy: 0.625 },
-  ]);
-  assert.equal(fig.description, "after 2 iterations: loss 1.2500, accuracy 0.6250");
-  assert.ok(fig.svg.includes("training accuracy") && fig.svg.includes("loss (cross-entropy)"));
+  ];
+  const fig = await trainingCurves(records, {
+    iterations: 10,
+    test: [{ iteration: 2, accuracy: 0.5 }],
+  });
+  assert.equal(
+    fig.description,
+    "after 2 iterations: loss 1.2500, accuracy 0.6250, test accuracy 0.5000",
+  );
+  // One picture: the loss plot (with its title) above the accuracy plot.
+  const height = Number(fig.svg.match(/^<svg [^>]*height="([\d.]+)"/)?.[1]);
+  assert.equal(height, 30 + 220 + 220);
+  assert.ok(
+    fig.svg.includes("loss (cross-entropy, log scale)") && fig.svg.includes(">test 0.500<"),
+  );
+  const png = decode(fig.png);
+  assert.ok(png.height > 2 * 2 * 220, "both plots are in the PNG");
+  assert.equal(
+    (await trainingCurves(records)).description,
+    "after 2 iterations: loss 1.2500, accuracy 0.6250",
+  );
 });
 
 Deno.test("the confusion heatmap has a cell and a count for each of the 100 pairs", async () => {
@@ -132,4 +195,66 @@ Deno.test("the confusion heatmap has a cell and a count for each of the 100 pair
   assert.equal(fig.svg.match(/<rect /g)?.length, 100);
   for (const v of [509, 500, 91, 37]) assert.ok(fig.svg.includes(`>${v}</text>`), `count ${v}`);
   assert.match(fig.description, /5045 of \d+ on the diagonal/);
+});
+
+Deno.test("the row-normalised confusion heatmap shows each row in per cent of its total", async () => {
+  const C = Array.from(
+    { length: 10 },
+    (_, i) => Array.from({ length: 10 }, (_, j) => i === j ? 91 * (i + 1) : i + 1),
+  );
+  const fig = await confusionHeatmap(C, { rows: "fraction" });
+  // Every row is 91 % on the diagonal and 1 % elsewhere, whatever its size.
+  assert.equal(fig.svg.match(/>91<\/text>/g)?.length, 10);
+  assert.equal(fig.svg.match(/fill="black"[^>]*>1<\/text>/g)?.length, 90);
+  assert.match(fig.description, /in % of each actual digit/);
+});
+
+Deno.test("probability bars: one bar chart per sample, the label's bar in its own colour", async () => {
+  const A = fromRows(Array.from({ length: 10 }, (_, d) => [d === 3 ? 0.91 : 0.01, 0.1]));
+  const fig = await probabilityBars(A, [3, 7], [0, 1]);
+  assert.equal(fig.svg.match(/<rect /g)?.length, 20);
+  assert.equal(fig.svg.match(/<rect [^>]*fill="orange"/g)?.length, 2, "one label bar per sample");
+  assert.ok(fig.svg.includes("sample 1 (label 7)"));
+});
+
+Deno.test("function panels and the one-step loss curve draw what they are given", async () => {
+  const z = [-1, 0, 1];
+  const panels = await functionPanels([
+    { name: "ReLU(z)", z, values: [0, 0, 1] },
+    { name: "ReLU′(z)", z, values: [0, 0, 1], step: true },
+  ]);
+  assert.ok(panels.svg.includes(">ReLU′(z)<") && panels.description === "ReLU(z) and ReLU′(z)");
+  const curve = [0, 1, 2].map((eta) => ({ eta, loss: 5 - eta + eta * eta / 4 }));
+  const fig = await lossAlongStep(curve, { L0: 5, squaredNorm: 1 }, [
+    { eta: 2, loss: 4, label: "lowest" },
+  ]);
+  assert.ok(fig.svg.includes(">lowest<") && fig.svg.includes("tangent L − η‖dθ‖²"));
+});
+
+Deno.test("run curves: one line per named run, test dots in the run's colour", async () => {
+  const records = [1, 2, 3].map((iteration) => ({ iteration, loss: 1 / iteration, accuracy: 0.3 }));
+  const fig = await runCurves([
+    { name: "uniform", records, test: [{ iteration: 3, accuracy: 0.25 }] },
+    { name: "He", records: records.map((r) => ({ ...r, accuracy: 0.6 })) },
+  ]);
+  assert.ok(fig.svg.includes(">uniform<") && fig.svg.includes(">He<"));
+  assert.equal(fig.svg.match(/<circle /g)?.length, 1, "one test measurement");
+  assert.match((await runCurves([{ name: "a", records }], { y: "loss" })).description, /^loss/);
+  const zoomed = await runCurves([{ name: "a", records }], {
+    yDomain: [0.2, 0.4],
+    reference: { value: 0.25, label: "baseline" },
+  });
+  assert.ok(zoomed.svg.includes(">baseline<") && zoomed.svg.includes(">0.40<"));
+});
+
+Deno.test("firing bars: one row per network, one bar per neuron with its share in per cent", async () => {
+  const fig = await firingBars([
+    { name: "before", shares: [0, 0.5, 1] },
+    { name: "after", shares: [0.25, 0.75, 0.004] },
+  ]);
+  assert.equal(fig.svg.match(/<rect /g)?.length, 6);
+  for (const v of ["0", "50", "100", "25", "75", "&lt;1"]) {
+    assert.ok(fig.svg.includes(`>${v}</text>`), v);
+  }
+  assert.ok(fig.svg.includes(">before<") && fig.svg.includes(">after<"));
 });

@@ -7,6 +7,7 @@ With no notebook, runs every notebooks/*.ipynb in order. By default each noteboo
 executed top to bottom in a fresh kernel and its outputs are written back in place
 (atomically; nothing is written when a cell fails). With --check the outputs are
 compared with the stored ones instead, and any difference fails: stale outputs are a bug.
+Consecutive printed lines of a cell are stored as one stream output.
 
 Uses the repo's own kernelspec (jupyter/kernels/deno) and keeps reading a cell's
 outputs briefly after the kernel reports idle, because the Deno kernel sometimes
@@ -47,6 +48,23 @@ class DenoClient(NotebookClient):
                 self.process_message(msg, cell, cell_index)
             except CellExecutionComplete:
                 idle = True
+
+
+def coalesce_streams(nb):
+    """One output per run of printed lines: the kernel sends every console.log as its own
+    stream message; consecutive ones of the same stream are joined, as JupyterLab shows them."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (out.get("output_type") == "stream" and prev is not None
+                    and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+                prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+            else:
+                merged.append(out)
+        cell["outputs"] = merged
 
 
 def outputs_of(nb):
@@ -94,6 +112,7 @@ def run(path, check, timeout):
         print(f"FAIL {rel}: the kernel died ({e})", file=sys.stderr)
         return False
     seconds = time.monotonic() - start
+    coalesce_streams(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             for out in cell.get("outputs", []):
