@@ -14,7 +14,7 @@ export * from "./init.ts";
 export * from "./gradcheck.ts";
 
 // Training and evaluation: the training loop, the engines that run it, predictions, the
-// learning-rate sweep.
+// learning-rate sweep, the experiments' runs and the linear baseline.
 export * from "./train.ts";
 export * from "./engine.ts";
 export * from "./evaluate.ts";
