@@ -11,6 +11,7 @@ import {
   type EngineName,
   fastPredict,
   IMAGE_SIZE,
+  initHe,
   initNetwork,
   loadMnist,
   type Network,
@@ -281,6 +282,33 @@ Deno.test("fastPredict gives the same digits with one thread or two (the worker 
     const few = take(testSet, 1500); // one window and a half
     assert.deepEqual(await fastPredict(net, few, { threads: 2 }), one.subarray(0, 1500));
   }
+});
+
+async function trained(network: Network, data: Dataset, iterations: number): Promise<Network> {
+  const engine = await createEngine({ engine: "fast", network, data });
+  try {
+    for (let i = 0; i < iterations; i++) await engine.iterate(0.5);
+    return engine.network();
+  } finally {
+    engine.dispose?.();
+  }
+}
+
+Deno.test("fastPredict after a worker of a narrower network: stopping it writes nothing into the wider one", async () => {
+  // The case that found it: a worker started for hidden 10 was stopped through control words
+  // that the hidden-128 layout had already filled with W_h; one weight moved, and with it the
+  // prediction of a near-tie (test digit 4738).
+  const wide = await trained(initHe(createRng(1), 128), take(trainSet, 1000), 25);
+  const narrow = initNetwork(createRng(10), 10);
+  await fastPredict(narrow, testSet, { threads: 2 }); // a worker for hidden 10
+  assert.deepEqual(
+    await fastPredict(wide, testSet, { threads: 2 }),
+    predict(wide, toMatrix(testSet)),
+  );
+  assert.deepEqual(
+    await fastPredict(narrow, testSet, { threads: 2 }),
+    predict(narrow, toMatrix(testSet)),
+  );
 });
 
 Deno.test("kernels.wasm is what `deno task build:wasm` builds from kernels.as, byte for byte", async () => {

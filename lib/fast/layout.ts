@@ -121,6 +121,9 @@ export function layout(
     end = Math.ceil((end + bytes) / 64) * 64;
     return start;
   };
+  // The control words come first, at the same place in every layout, so that a worker of an
+  // older layout (stopping, or stopped) and the one that replaces it speak through one set.
+  const control = take(4 * CONTROL_WORDS);
   const params = take(4 * paramFloats);
   const grads = Array.from({ length: SHARDS }, () => take(4 * paramFloats));
   const scratch = Array.from(
@@ -128,7 +131,6 @@ export function layout(
     () => take(4 * (3 * hp + OUTPUT_LANES) + 4 * INPUTS),
   );
   const stats = Array.from({ length: SHARDS }, () => take(16));
-  const control = take(4 * CONTROL_WORDS);
   const entries = take(4 * nonZeros);
   const starts = take(4 * (count + 1));
   const labels = take(count);

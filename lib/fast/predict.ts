@@ -51,6 +51,11 @@ export async function fastPredict(
   })();
   const { memory, kernels } = await predictor;
   const at = layout(net.W_h.rows, { count: 2 * CHUNK, dense: true });
+  // A worker of another layout stops before this layout's data overwrites what it reads.
+  if (helper && helper.at.hp !== at.hp) {
+    helper.dispose();
+    helper = undefined;
+  }
   const missing = Math.ceil(at.bytes / PAGE) - memory.buffer.byteLength / PAGE;
   if (missing > 0) memory.grow(missing);
   writeNetwork(memory.buffer, at, net);
@@ -79,8 +84,7 @@ export async function fastPredict(
 
 /** The worker for this layout, starting (or restarting) in the background. */
 function worker(memory: WebAssembly.Memory, at: Layout): Helper {
-  if (!helper || helper.at.hp !== at.hp) {
-    helper?.dispose();
+  if (!helper) {
     helper = new Helper(memory, at, "predict", IDLE_MS);
     helper.start().catch(() => {}); // until it is ready, this thread predicts both windows
   }

@@ -16,6 +16,11 @@ import { CONTROL_WORDS, type Layout, PIXEL_HALVES } from "./layout.ts";
  * batch BATCH_FROM..TO cut at MID, with the float32 step SCALE; PREDICT: images FROM..TO).
  */
 export const STATE = 0, FROM = 1, TO = 2, BATCH_FROM = 3, PHASE = 4, MID = 5, SCALE = 6;
+/**
+ * Which worker the control words speak to: a Helper counts up here before it starts a new
+ * worker, so a replaced worker that has not yet seen STOP never takes the new one's work.
+ */
+export const GENERATION = 7;
 export const SHARD = 0, COLUMNS = 1;
 export const IDLE = 0, WORK = 1, DONE = 2, CLOSED = 3, STOP = 4, FAILED = 5, STARTING = 6;
 /** How long a training worker waits for work before it closes itself. */
@@ -27,6 +32,8 @@ export interface WorkerInit {
   /** Shard 1 of each batch, or the predictions of images from..to. */
   task: "train" | "predict";
   idleMs: number;
+  /** The GENERATION word's value this worker answers to. */
+  generation: number;
 }
 
 /**
@@ -148,9 +155,12 @@ export function serve(
   run: () => void,
   control: Int32Array,
   idleMs: number,
+  generation: number,
 ): void {
   for (;;) {
     const state = Atomics.load(control, STATE);
+    // Read after the state: work handed to a newer worker was preceded by a new generation.
+    if (Atomics.load(control, GENERATION) !== generation) return;
     if (state === WORK) {
       try {
         run();
@@ -197,6 +207,7 @@ export class Helper {
 
   async #start(): Promise<void> {
     this.#worker?.terminate();
+    const generation = Atomics.add(this.#control, GENERATION, 1) + 1;
     Atomics.store(this.#control, STATE, STARTING);
     const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     this.#worker = w;
@@ -214,6 +225,7 @@ export class Helper {
           layout: this.at,
           task: this.task,
           idleMs: this.idleMs,
+          generation,
         } satisfies WorkerInit,
       );
     });
@@ -255,12 +267,14 @@ export class Helper {
 const scope = globalThis as any;
 if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.WorkerGlobalScope) {
   scope.onmessage = async (event: MessageEvent<WorkerInit>) => {
-    const { memory, layout: at, task, idleMs } = event.data;
+    const { memory, layout: at, task, idleMs, generation } = event.data;
     const kernels = await instantiate(memory);
     const control = new Int32Array(memory.buffer, at.control, CONTROL_WORDS);
-    Atomics.compareExchange(control, STATE, STARTING, IDLE);
+    if (Atomics.load(control, GENERATION) === generation) {
+      Atomics.compareExchange(control, STATE, STARTING, IDLE);
+    }
     scope.postMessage("ready");
-    serve(() => runWorkerPart(kernels, at, task, control), control, idleMs);
+    serve(() => runWorkerPart(kernels, at, task, control), control, idleMs, generation);
     scope.close();
   };
 }
