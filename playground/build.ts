@@ -88,7 +88,11 @@ async function copyDir(from: string, to: string): Promise<void> {
 /** Writes the site into `out` (created if needed; the files it writes are replaced). */
 export async function buildSite(out: string): Promise<void> {
   await Deno.mkdir(join(out, "data"), { recursive: true });
-  await Promise.all(ENTRIES.map(([name, entry]) => bundle(entry, join(out, name))));
+  // The first `deno bundle` on a cold cache installs esbuild; bundles started beside it would
+  // race to install it too (and fail), so the rest start once it is done.
+  const [[firstName, firstEntry], ...rest] = ENTRIES;
+  await bundle(firstEntry, join(out, firstName));
+  await Promise.all(rest.map(([name, entry]) => bundle(entry, join(out, name))));
   // The engine starts its second thread from new URL("./worker.ts", import.meta.url): in the
   // bundle that is a file beside trainer.js, and a static host serves ".js" as JavaScript.
   const trainer = join(out, "trainer.js");

@@ -16,7 +16,14 @@ import {
   mapCanvas,
   probabilityChart,
 } from "./pictures.ts";
-import type { Record, Reply, Request, Status, TestRecord } from "./protocol.ts";
+import {
+  NOT_STARTED,
+  type Record,
+  type Reply,
+  type Request,
+  type Status,
+  type TestRecord,
+} from "./protocol.ts";
 import {
   LEARNING_RATE_RANGE,
   MAX_HIDDEN,
@@ -30,13 +37,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 
 const threads: 1 | 2 = globalThis.crossOriginIsolated ? 2 : 1;
 let settings = settingsFromQuery(location.search);
-let status: Status = {
-  iteration: 0,
-  loss: NaN,
-  trainAccuracy: NaN,
-  testAccuracy: NaN,
-  running: false,
-};
+let status: Status = { ...NOT_STARTED };
 let network: Network | undefined;
 let records: Record[] = [];
 let tests: TestRecord[] = [];

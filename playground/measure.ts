@@ -85,7 +85,8 @@ try {
   // playing: iterations per second and the main thread's longest stall (and, for scale,
   // the longest frame gap over as long a time with the page idle)
   const play = await page.evaluate(async () => {
-    const gapWhile = async (ms: number) => {
+    // Starts measuring the longest gap between frames; the returned function stops and tells it.
+    const frameGaps = () => {
       let last = performance.now(), maxGap = 0, running = true;
       const frame = (now: number) => {
         maxGap = Math.max(maxGap, now - last);
@@ -93,27 +94,24 @@ try {
         if (running) requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      running = false;
-      return maxGap;
+      return () => {
+        running = false;
+        return maxGap;
+      };
     };
-    const idleGap = await gapWhile(3000);
+    const idle = frameGaps();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleGap = idle();
     const longTasks: number[] = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) longTasks.push(e.duration);
     }).observe({ type: "longtask" });
-    let last = performance.now(), maxGap = 0, running = true;
-    const frame = (now: number) => {
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      if (running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
+    const playing = frameGaps();
     const from = playground.state().iteration, t = performance.now();
     playground.play();
     await new Promise((resolve) => setTimeout(resolve, 6000));
     await playground.pause();
-    running = false;
+    const maxGap = playing();
     const seconds = (performance.now() - t) / 1000;
     return {
       idleGap,

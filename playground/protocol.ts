@@ -37,6 +37,15 @@ export interface Status {
   running: boolean;
 }
 
+/** Before the first iteration (and after a restart). */
+export const NOT_STARTED: Status = {
+  iteration: 0,
+  loss: NaN,
+  trainAccuracy: NaN,
+  testAccuracy: NaN,
+  running: false,
+};
+
 export type Reply =
   | { type: "progress"; loaded: number; total: number }
   | {

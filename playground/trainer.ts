@@ -11,7 +11,14 @@ import { fastPredict } from "../lib/fast/predict.ts";
 import { cloneNetwork, initNetwork, type Network } from "../lib/network.ts";
 import { createRng } from "../lib/random.ts";
 import { DIVERGENCE_LOSS, type TrainingEngine } from "../lib/train.ts";
-import type { Record, Reply, Request, Status, TestRecord } from "./protocol.ts";
+import {
+  NOT_STARTED,
+  type Record,
+  type Reply,
+  type Request,
+  type Status,
+  type TestRecord,
+} from "./protocol.ts";
 import type { Settings } from "./settings.ts";
 
 /** Test accuracy every this many iterations while playing. */
@@ -35,13 +42,7 @@ let threads: 1 | 2 = 1;
 let settings: Settings;
 let engine: TrainingEngine | undefined;
 let start: Network;
-let status: Status = {
-  iteration: 0,
-  loss: NaN,
-  trainAccuracy: NaN,
-  testAccuracy: NaN,
-  running: false,
-};
+let status: Status = { ...NOT_STARTED };
 let records: Record[] = [];
 let tests: TestRecord[] = [];
 /** The iteration whose test accuracy status.testAccuracy is (−1: none yet). */
@@ -91,7 +92,7 @@ async function restart(network?: Network): Promise<void> {
     seed: settings.seed,
     threads,
   });
-  status = { ...status, iteration: 0, loss: NaN, trainAccuracy: NaN, testAccuracy: NaN };
+  status = { ...NOT_STARTED, running: status.running };
   records = [];
   tests = [];
   testedAt = -1;
@@ -233,7 +234,7 @@ async function handle(request: Request): Promise<void> {
     }
     case "reset":
       engine!.reset!(start);
-      status = { ...status, iteration: 0, loss: NaN, trainAccuracy: NaN, testAccuracy: NaN };
+      status = { ...NOT_STARTED, running: status.running };
       records = [];
       tests = [];
       testedAt = -1;

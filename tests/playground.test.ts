@@ -260,11 +260,15 @@ Deno.test({
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "playground-test-" });
     const site = join(tmp, "site");
-    // the CLI's numbers and the static build, while the server builds its own copy
+    // the CLI's numbers while the server builds its copy, then the static build (two builds at
+    // once would race to install esbuild on a cold cache)
     const cliRun = (args: string[]) =>
       task("train", "--iterations", "50", "--json", ...args).then((out) => JSON.parse(out));
     const [server, full, mini] = await Promise.all([
-      startServer(),
+      startServer().then(async (server) => {
+        await task("playground:build", "--out", site);
+        return server;
+      }),
       cliRun(["--learning-rate", "0.5", "--seed", "3", "--out", join(tmp, "full.json")]),
       cliRun([
         "--learning-rate",
@@ -278,7 +282,6 @@ Deno.test({
         "--out",
         join(tmp, "mini.json"),
       ]),
-      task("playground:build", "--out", site),
     ]);
     const plain = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: false });
     const browser = await launchChromium();
