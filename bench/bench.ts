@@ -17,13 +17,14 @@
  */
 import process from "node:process";
 import { take, toMatrix } from "../lib/data/dataset.ts";
-import { loadMnist } from "../lib/data/mnist.ts";
-import { fastEngine } from "../lib/fast/engine.ts";
-import { fastPredict } from "../lib/fast/predict.ts";
-import { predict } from "../lib/evaluate.ts";
-import { initNetwork } from "../lib/network.ts";
-import { createRng } from "../lib/random.ts";
-import { referenceEngine, type TrainingEngine } from "../lib/train.ts";
+import { loadMnist } from "../lib/io/mnist.ts";
+import { fastEngine } from "../lib/engines/fast/trainer.ts";
+import { fastPredict } from "../lib/engines/fast/predict.ts";
+import { predict } from "../lib/maths/network.ts";
+import { initNetwork } from "../lib/maths/init.ts";
+import { createRng } from "../lib/maths/random.ts";
+import type { TrainingEngine } from "../lib/engines/engine.ts";
+import { referenceEngine } from "../lib/engines/reference.ts";
 
 const JSON_OUTPUT = Deno.args.includes("--json");
 const QUICK = Deno.args.includes("--quick");
@@ -240,9 +241,9 @@ async function startPeers(): Promise<void> {
   }
   await torch?.close(); // its copy of X is not needed in the sections below
   const t1 = performance.now();
-  fast.reset!(net); // what `tune` does between learning rates
+  fast.reset(net); // what `tune` does between learning rates
   const resetMs = performance.now() - t1;
-  fast.dispose!();
+  fast.dispose();
   const s = {
     fast: stats(times.fast),
     numpy: numpy ? stats(times.numpy) : undefined,
@@ -326,7 +327,7 @@ async function startPeers(): Promise<void> {
         for (let k = 0; k < 3; k++) f.push(await timeIterate(fast, cores));
         if (peer) n.push(await peer.iterate());
       }
-      fast.dispose!();
+      fast.dispose();
       const sf = stats(f), sn = peer ? stats(n) : undefined;
       table.push({ m, hidden, fast: sf, numpy: sn, fastCores: cores.average });
       log(row([
@@ -381,7 +382,7 @@ async function startPeers(): Promise<void> {
   }
   await torchPeer?.close();
   const trained = engine.network();
-  engine.dispose!();
+  engine.dispose();
   const engineEpoch = stats(epochs.map((e) => e.ms));
   const torchEpoch = torchPeer ? stats(torchEpochs) : undefined;
   results.miniBatchEpoch = {

@@ -1,44 +1,154 @@
 /**
- * The one entry point the notebooks and tasks import. Read it top to bottom: the maths,
- * then training and evaluation, then data, files and pictures. lib/README.md says more.
+ * The one entry point the notebooks import: the library's public names, grouped as the
+ * folders are, from the maths up. lib/README.md says where to start reading.
+ *
+ * @example The network's forward pass on four random digits
+ * ```ts
+ * import { createRng, forward, initNetwork, zeros } from "./mod.ts";
+ *
+ * const net = initNetwork(createRng(1));
+ * const X = zeros(784, 4);
+ * const { A_o } = forward(net, X);
+ * console.log(A_o.rows, A_o.cols); // 10 4
+ * ```
+ *
+ * @module
  */
 
-// The maths: matrices, the seeded generator, activations, the loss, the network itself
-// (forward, backward, step) and the finite-difference checks of its gradients.
-export * from "./matrix.ts";
-export * from "./random.ts";
-export * from "./activations.ts";
-export * from "./loss.ts";
-export * from "./network.ts";
-export * from "./init.ts";
-export * from "./gradcheck.ts";
+// The maths (lib/maths/): matrices, the seeded generator, activations, the loss, the
+// network itself (forward, backward, step), its starting parameters, gradient checks.
+export {
+  addColumn,
+  argmaxColumns,
+  clone,
+  column,
+  fromRows,
+  get,
+  hadamard,
+  map,
+  matmul,
+  type Matrix,
+  scale,
+  shape,
+  sub,
+  sumColumns,
+  toRows,
+  transpose,
+  zeros,
+} from "./maths/matrix.ts";
+export { createRng, type Rng, sample, shuffle } from "./maths/random.ts";
+export {
+  relu,
+  reluDerivative,
+  softmax,
+  softmaxJacobian,
+  softmaxNaive,
+} from "./maths/activations.ts";
+export { accuracyOf, crossEntropy, oneHot } from "./maths/loss.ts";
+export {
+  backward,
+  type BackwardSteps,
+  backwardSteps,
+  cloneNetwork,
+  forward,
+  type ForwardCache,
+  type Gradients,
+  hiddenSize,
+  INPUTS,
+  type Network,
+  OUTPUTS,
+  type ParameterName,
+  PARAMETERS,
+  predict,
+  step,
+} from "./maths/network.ts";
+export { gaussian, initHe, initNetwork } from "./maths/init.ts";
+export {
+  compareGradients,
+  lossOf,
+  numericalGradient,
+  numericalGradients,
+  relativeError,
+} from "./maths/gradcheck.ts";
+export { InputError } from "./errors.ts";
 
-// Training and evaluation: the training loop, the engines that run it, predictions, the
+// Data (lib/data/): MNIST as bytes, parsed from IDX or CSV; a drawn digit made to look
+// like MNIST's.
+export { type Dataset, image, labelCounts, select, take, toMatrix } from "./data/dataset.ts";
+export { parseIdx } from "./data/idx.ts";
+export { parseCsv, parseCsvFile } from "./data/csv.ts";
+export { preprocessDigit } from "./data/preprocess.ts";
+
+// The engines (lib/engines/): what an engine is, the readable reference engine, the fast
+// one, and the choice between them.
+export { batchSchedule, type IterationMetrics, type TrainingEngine } from "./engines/engine.ts";
+export { predictDataset, referenceEngine } from "./engines/reference.ts";
+export {
+  createEngine,
+  type EngineName,
+  ENGINES,
+  fastPredict,
+  predictWith,
+} from "./engines/choose.ts";
+
+// Training and evaluation (lib/training/): the loop, the confusion matrices, the
 // learning-rate sweep, the experiments' runs and the linear baseline.
-export * from "./train.ts";
-export * from "./engine.ts";
-export * from "./evaluate.ts";
-export * from "./sweep.ts";
-export * from "./experiment.ts";
-export * from "./linear.ts";
-export * from "./errors.ts";
+export { DIVERGENCE_LOSS, DivergenceError, train, type TrainingRecord } from "./training/train.ts";
+export {
+  binaryConfusionMatrix,
+  confusionMatrix,
+  type Evaluation,
+  evaluation,
+} from "./training/evaluate.ts";
+export { sweep, type SweepOutcome, type SweepRecord } from "./training/sweep.ts";
+export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
+export {
+  backwardLinear,
+  forwardLinear,
+  initLinear,
+  type Linear,
+  predictLinear,
+  trainLinear,
+} from "./training/linear.ts";
 
-// Data: MNIST as bytes, from IDX or CSV files, or the embedded copy; a drawn digit made
-// to look like MNIST's.
-export * from "./data/dataset.ts";
-export * from "./data/idx.ts";
-export * from "./data/csv.ts";
-export * from "./data/mnist.ts";
-export * from "./data/preprocess.ts";
+// Files (lib/io/): MNIST, models and the sweep's report.
+export { loadMnist } from "./io/mnist.ts";
+export { loadIdx } from "./io/idx.ts";
+export {
+  fromModelJson,
+  loadModel,
+  type ModelJson,
+  parseModel,
+  saveModel,
+  toModelJson,
+} from "./io/model.ts";
+export { parseJsonl, toJsonl } from "./io/report.ts";
 
-// Files the tasks write and read: models and the sweep report.
-export * from "./io/model.ts";
-export * from "./io/report.ts";
+// Pictures (lib/pictures/): the plot helper, digits and weight maps, the recurring charts.
+export { type Figure, Plot, plot } from "./pictures/plot.ts";
+export { captionedSvg, digitsPng, digitToText, weightsPng } from "./pictures/images.ts";
+export {
+  confusionHeatmap,
+  firingBars,
+  functionPanels,
+  learningCurveBands,
+  learningCurves,
+  lossAlongStep,
+  probabilityBars,
+  runCurves,
+  type SeededSweepRecord,
+  trainingCurves,
+} from "./pictures/charts.ts";
 
-// Pictures: the plot helper, digits and weight maps, the recurring charts.
-export * from "./pictures/plot.ts";
-export * from "./pictures/images.ts";
-export * from "./pictures/charts.ts";
-
-// Notebook 10's exercise checks.
-export * from "./exercises.ts";
+// Notebook 10's exercise checks (lib/notebook/).
+export {
+  checkBackward,
+  checkHiddenGradients,
+  checkLogSoftmax,
+  checkPrediction,
+  checkTrainingStep,
+  type Outcome,
+  OUTCOMES,
+  todo,
+  type Verdict,
+} from "./notebook/exercises.ts";

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EMBEDDED_DATA_DIR } from "../lib/data/mnist.ts";
+import { EMBEDDED_DATA_DIR } from "../lib/io/mnist.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..");
@@ -22,7 +22,7 @@ export const DATA_FILES = [
 const ENTRIES: [string, string][] = [
   ["main.js", join(HERE, "main.ts")],
   ["trainer.js", join(HERE, "trainer.ts")],
-  ["fast-worker.js", join(ROOT, "lib/fast/worker.ts")],
+  ["fast-worker.js", join(ROOT, "lib/engines/fast/worker.ts")],
 ];
 
 async function bundle(entry: string, output: string): Promise<void> {
@@ -50,7 +50,7 @@ function leb(bytes: Uint8Array, at: number): [number, number] {
 
 /**
  * The kernels with their imported memory declared not shared (limits flag 0x03 → 0x01), for
- * pages that are not cross-origin isolated (lib/fast/kernels.ts loads it there). The code
+ * pages that are not cross-origin isolated (lib/engines/fast/kernels.ts loads it there). The code
  * itself is the same; it uses no atomic instructions.
  */
 export function unsharedKernels(wasm: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -100,7 +100,7 @@ export async function buildSite(out: string): Promise<void> {
   const renamed = code.replaceAll(`"./worker.ts"`, `"./fast-worker.js"`);
   if (renamed === code) throw new Error(`trainer.js: the engine's worker URL was not found`);
   await Deno.writeTextFile(trainer, renamed);
-  const kernels = await Deno.readFile(join(ROOT, "lib/fast/kernels.wasm"));
+  const kernels = await Deno.readFile(join(ROOT, "lib/engines/fast/kernels.wasm"));
   await Deno.writeFile(join(out, "kernels.wasm"), kernels);
   await Deno.writeFile(join(out, "kernels-unshared.wasm"), unsharedKernels(kernels));
   for (const name of ["index.html", "style.css"]) {

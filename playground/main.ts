@@ -6,8 +6,8 @@
 import katex from "katex";
 import { preprocessDigit } from "../lib/data/preprocess.ts";
 import { fromModelJson, type ModelJson, parseModel, toModelJson } from "../lib/io/model_json.ts";
-import type { Matrix } from "../lib/matrix.ts";
-import type { Network } from "../lib/network.ts";
+import type { Matrix } from "../lib/maths/matrix.ts";
+import type { Network } from "../lib/maths/network.ts";
 import {
   accuracyChart,
   confusionChart,

@@ -9,10 +9,10 @@
  * - the page's load time over localhost once its files are in the browser's cache;
  * - the longest main-thread stall while it plays (long tasks and requestAnimationFrame gaps).
  */
-import { loadMnist } from "../lib/data/mnist.ts";
-import { fastEngine } from "../lib/fast/engine.ts";
-import { initNetwork } from "../lib/network.ts";
-import { createRng } from "../lib/random.ts";
+import { loadMnist } from "../lib/io/mnist.ts";
+import { fastEngine } from "../lib/engines/fast/trainer.ts";
+import { initNetwork } from "../lib/maths/init.ts";
+import { createRng } from "../lib/maths/random.ts";
 import { launchChromium } from "./browser.ts";
 import { buildSite } from "./build.ts";
 import { serveSite } from "./server.ts";
@@ -41,7 +41,7 @@ async function denoIteration(): Promise<number> {
     await engine.iterate(0.25);
     times.push(performance.now() - t);
   }
-  engine.dispose!();
+  engine.dispose();
   return median(times);
 }
 

@@ -2,7 +2,7 @@
  * The messages between the page (main.ts) and its training worker (trainer.ts).
  * Networks travel as the library's Network (matrices over Float64Array; structured clone).
  */
-import type { Network } from "../lib/network.ts";
+import type { Network } from "../lib/maths/network.ts";
 import type { Settings } from "./settings.ts";
 
 export type Request =

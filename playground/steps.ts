@@ -1,12 +1,11 @@
 /**
  * One digit through the network, with every intermediate value the page shows: the
  * forward pass, one backward pass for a chosen label, and the probabilities after one
- * gradient step. Only lib/network.ts's forward, backward and step compute them.
+ * gradient step. Only lib/maths/network.ts's forward, backwardSteps and step compute them.
  */
-import { reluDerivative } from "../lib/activations.ts";
-import { oneHot } from "../lib/loss.ts";
-import { argmaxColumns, hadamard, matmul, type Matrix, sub, transpose } from "../lib/matrix.ts";
-import { backward, cloneNetwork, forward, type Network, step } from "../lib/network.ts";
+import { oneHot } from "../lib/maths/loss.ts";
+import { argmaxColumns, type Matrix } from "../lib/maths/matrix.ts";
+import { backwardSteps, cloneNetwork, forward, type Network, step } from "../lib/maths/network.ts";
 
 /** One digit's pixels (784 values in [0, 1]) as the column X (784, 1). */
 export function column(pixels: ArrayLike<number>): Matrix {
@@ -46,8 +45,8 @@ export interface BackpropNumbers {
 }
 
 /**
- * backward() for this digit with target `label` (m = 1), the intermediate dZ_o, dA_h,
- * ReLU′(Z_h) and dZ_h recomputed from the same formulas for display, and one step.
+ * backwardSteps() for this digit with target `label` (m = 1): every value of the six
+ * formulas, then one step.
  */
 export function backpropNumbers(
   net: Network,
@@ -58,24 +57,20 @@ export function backpropNumbers(
   const X = column(pixels);
   const Y = oneHot([label]);
   const cache = forward(net, X);
-  const grads = backward(net, X, Y, cache);
-  // backward() keeps these to itself; with m = 1, dZ_o = db_o and dZ_h = db_h
-  const dZ_o = sub(cache.A_o, Y);
-  const dA_h = matmul(transpose(net.W_o), dZ_o);
-  const mask = reluDerivative(cache.Z_h);
+  const { dZ_o, dW_o, db_o, dA_h, reluMask, dZ_h, dW_h, db_h } = backwardSteps(net, X, Y, cache);
   const after = cloneNetwork(net);
-  step(after, grads, learningRate);
+  step(after, { dW_h, db_h, dW_o, db_o }, learningRate);
   return {
     label,
     Y,
     dZ_o,
-    dW_o: grads.dW_o,
-    db_o: grads.db_o,
+    dW_o,
+    db_o,
     dA_h,
-    mask,
-    dZ_h: hadamard(dA_h, mask),
-    dW_h: grads.dW_h,
-    db_h: grads.db_h,
+    mask: reluMask,
+    dZ_h,
+    dW_h,
+    db_h,
     before: cache.A_o,
     after: forward(after, X).A_o,
   };

@@ -1,16 +1,18 @@
 /**
  * The page's training worker: it loads MNIST from the site's data/ folder and trains it
- * with the fast engine (lib/fast), off the page's main thread. The engine itself waits
+ * with the fast engine (lib/engines/fast), off the page's main thread. The engine itself waits
  * on its second thread with Atomics.wait, which a page's main thread may not do.
  */
 import type { Dataset } from "../lib/data/dataset.ts";
-import { parseIdx } from "../lib/data/idx_parse.ts";
-import { evaluation } from "../lib/evaluate.ts";
-import { fastEngine } from "../lib/fast/engine.ts";
-import { fastPredict } from "../lib/fast/predict.ts";
-import { cloneNetwork, initNetwork, type Network } from "../lib/network.ts";
-import { createRng } from "../lib/random.ts";
-import { DIVERGENCE_LOSS, type TrainingEngine } from "../lib/train.ts";
+import { parseIdx } from "../lib/data/idx.ts";
+import { evaluation } from "../lib/training/evaluate.ts";
+import { fastEngine } from "../lib/engines/fast/trainer.ts";
+import { fastPredict } from "../lib/engines/fast/predict.ts";
+import { initNetwork } from "../lib/maths/init.ts";
+import { cloneNetwork, type Network } from "../lib/maths/network.ts";
+import { createRng } from "../lib/maths/random.ts";
+import type { TrainingEngine } from "../lib/engines/engine.ts";
+import { DIVERGENCE_LOSS } from "../lib/training/train.ts";
 import {
   NOT_STARTED,
   type Record,
@@ -84,7 +86,7 @@ async function loadData(): Promise<void> {
 
 /** A new engine for the setting, starting from `network` (default: the seeded initialisation). */
 async function restart(network?: Network): Promise<void> {
-  engine?.dispose?.();
+  engine?.dispose();
   engine = undefined;
   start = network ? cloneNetwork(network) : initNetwork(createRng(settings.seed), settings.hidden);
   engine = await fastEngine(start, train, {
@@ -233,7 +235,7 @@ async function handle(request: Request): Promise<void> {
       return update(true, { id: request.id, notice: ok ? undefined : divergence() });
     }
     case "reset":
-      engine!.reset!(start);
+      engine!.reset(start);
       status = { ...NOT_STARTED, running: status.running };
       records = [];
       tests = [];
@@ -246,13 +248,13 @@ async function handle(request: Request): Promise<void> {
       return update(true, { restarted: true, id: request.id });
     case "evaluate": {
       const predictions = await measureTest() ?? (await testAccuracy()).predictions;
-      const confusion = evaluation(test.labels, predictions).confusion_matrix;
+      const confusion = evaluation(test.labels, predictions).confusion;
       return update(true, { id: request.id, confusion });
     }
   }
 }
 
-// Assigned (not added) so that it replaces the handler lib/fast/worker.ts installs when it
+// Assigned (not added) so that it replaces the handler lib/engines/fast/worker.ts installs when it
 // is bundled in here: that one serves the engine's own second thread, a separate worker.
 scope.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;

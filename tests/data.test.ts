@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { gzipSync, zipSync } from "fflate";
 import { join } from "node:path";
 import {
-  IMAGE_SIZE,
   InputError,
+  INPUTS,
   labelCounts,
   loadIdx,
   loadMnist,
@@ -28,7 +28,7 @@ const test = await loadMnist("test");
 Deno.test("the embedded MNIST has 60,000 + 10,000 digits with the known label counts", async () => {
   const train = await loadMnist("train");
   assert.equal(train.count, 60000);
-  assert.equal(train.images.length, 60000 * IMAGE_SIZE);
+  assert.equal(train.images.length, 60000 * INPUTS);
   assert.deepEqual(labelCounts(train), TRAIN_COUNTS);
   assert.equal(test.count, 10000);
   assert.deepEqual(labelCounts(test), TEST_COUNTS);
@@ -48,7 +48,7 @@ Deno.test("X is (784, m) with one sample per column, scaled to [0, 1]", () => {
   const ds = take(test, 3);
   const X = toMatrix(ds);
   assert.deepEqual([X.rows, X.cols], [784, 3]);
-  for (let i = 0; i < 784; i++) assert.equal(X.data[i * 3 + 1], test.images[IMAGE_SIZE + i] / 255);
+  for (let i = 0; i < 784; i++) assert.equal(X.data[i * 3 + 1], test.images[INPUTS + i] / 255);
   assert.ok(X.data.every((v) => v >= 0 && v <= 1));
   const picked = select(test, [2, 0]);
   assert.deepEqual(Array.from(picked.labels), [test.labels[2], test.labels[0]]);

@@ -1,5 +1,5 @@
 /**
- * The fast engine (lib/fast/) against the reference engine: same maths, same batches,
+ * The fast engine (lib/engines/fast/) against the reference engine: same maths, same batches,
  * deterministic, disposable; its sparse encoding, batch prediction and wasm build.
  */
 import assert from "node:assert/strict";
@@ -10,9 +10,9 @@ import {
   type Dataset,
   type EngineName,
   fastPredict,
-  IMAGE_SIZE,
   initHe,
   initNetwork,
+  INPUTS,
   loadMnist,
   type Network,
   PARAMETERS,
@@ -21,8 +21,8 @@ import {
   toMatrix,
   type TrainingRecord,
 } from "../lib/mod.ts";
-import { fastEngine } from "../lib/fast/engine.ts";
-import { countNonZeros, encodeColumns, encodeSparse } from "../lib/fast/sparse.ts";
+import { fastEngine } from "../lib/engines/fast/trainer.ts";
+import { countNonZeros, encodeColumns, encodeSparse } from "../lib/engines/fast/sparse.ts";
 import { buildKernels, KERNELS_WASM } from "../tools/build-wasm.ts";
 
 const trainSet = await loadMnist("train");
@@ -67,7 +67,7 @@ async function run(
     }
     return { records, network: e.network() };
   } finally {
-    e.dispose?.();
+    e.dispose();
   }
 }
 
@@ -121,7 +121,7 @@ Deno.test("the fast engine is deterministic: identical runs, with one or two thr
     const losses: number[] = [];
     for (let i = 0; i < 6; i++) losses.push((await e.iterate(0.3)).loss);
     const out = { losses, network: e.network() };
-    e.dispose!();
+    e.dispose();
     return out;
   };
   const a = await runWith(2);
@@ -137,7 +137,7 @@ Deno.test("full batch: the column-wise backward pass equals the scattered one, w
     const records: TrainingRecord[] = [];
     for (let i = 1; i <= 4; i++) records.push({ iteration: i, ...await e.iterate(0.5) });
     const out = { records, network: e.network() };
-    e.dispose!();
+    e.dispose();
     return out;
   };
   const columns = await runWith("columns", 2);
@@ -156,7 +156,7 @@ Deno.test("mini-batches: dW_h by the batch's columns equals the scattered one bi
     const records: TrainingRecord[] = [];
     for (let i = 1; i <= 12; i++) records.push({ iteration: i, ...await e.iterate(0.3) });
     const out = { records, network: e.network() };
-    e.dispose!();
+    e.dispose();
     return out;
   };
   for (const batchSize of [1, 64, 333]) {
@@ -175,15 +175,15 @@ for (const engine of ["fast", "reference"] as const) {
       const e = await createEngine({ engine, network: first, data, batchSize, seed: 3 });
       try {
         for (let i = 0; i < 5; i++) await e.iterate(0.5); // mid-epoch, parameters moved
-        e.reset!(second);
+        e.reset(second);
         const records: TrainingRecord[] = [];
         for (let iteration = 1; iteration <= 4; iteration++) {
           records.push({ iteration, ...await e.iterate(0.5) });
         }
         assert.deepEqual({ records, network: e.network() }, fresh);
-        assert.throws(() => e.reset!(initNetwork(createRng(1), 10)), /shape/);
+        assert.throws(() => e.reset(initNetwork(createRng(1), 10)), /shape/);
       } finally {
-        e.dispose?.();
+        e.dispose();
       }
     });
   }
@@ -196,7 +196,7 @@ Deno.test("dispose stops the worker and the engine", async () => {
     data: take(trainSet, 500),
   });
   await e.iterate(0.1);
-  e.dispose!();
+  e.dispose();
   await assert.rejects(async () => await e.iterate(0.1), /disposed/);
 });
 
@@ -233,32 +233,32 @@ Deno.test("the sparse encoding lists exactly the non-zero pixels of each image, 
     const rows = encodeSparse(images, data.count, rowBytes, undefined, pixels);
     const { entries, starts } = rows;
     assert.equal(starts[data.count], pixels.length);
-    const rebuilt = new Uint8Array(data.count * IMAGE_SIZE);
+    const rebuilt = new Uint8Array(data.count * INPUTS);
     for (let s = 0; s < data.count; s++) {
       for (let k = starts[s]; k < starts[s + 1]; k++) {
         assert.ok((entries[k] & 0xff) > 0 && entries[k] >>> 8 === pixels[k] * rowBytes);
-        rebuilt[s * IMAGE_SIZE + pixels[k]] = entries[k] & 0xff;
+        rebuilt[s * INPUTS + pixels[k]] = entries[k] & 0xff;
       }
     }
     assert.deepEqual(rebuilt, data.images);
 
     const blocks = [0, 20, 25, 50];
     const columns = new Uint32Array(entries.length);
-    const columnStarts = new Uint32Array(3 * IMAGE_SIZE + 1);
+    const columnStarts = new Uint32Array(3 * INPUTS + 1);
     encodeColumns(rows, pixels, rowBytes, blocks, columns, columnStarts);
-    const byColumns = new Uint8Array(data.count * IMAGE_SIZE);
+    const byColumns = new Uint8Array(data.count * INPUTS);
     for (let k = 0; k < 3; k++) {
-      for (let p = 0; p < IMAGE_SIZE; p++) {
+      for (let p = 0; p < INPUTS; p++) {
         let previous = -1;
         for (
-          let q = columnStarts[k * IMAGE_SIZE + p];
-          q < columnStarts[k * IMAGE_SIZE + p + 1];
+          let q = columnStarts[k * INPUTS + p];
+          q < columnStarts[k * INPUTS + p + 1];
           q++
         ) {
           const s = blocks[k] + (columns[q] >>> 8) / rowBytes;
           assert.ok(s > previous && s < blocks[k + 1]);
           previous = s;
-          byColumns[s * IMAGE_SIZE + p] = columns[q] & 0xff;
+          byColumns[s * INPUTS + p] = columns[q] & 0xff;
         }
       }
     }
@@ -290,14 +290,14 @@ async function trained(network: Network, data: Dataset, iterations: number): Pro
     for (let i = 0; i < iterations; i++) await engine.iterate(0.5);
     return engine.network();
   } finally {
-    engine.dispose?.();
+    engine.dispose();
   }
 }
 
 Deno.test("fastPredict after a worker of a narrower network: stopping it writes nothing into the wider one", async () => {
-  // The case that found it: a worker started for hidden 10 was stopped through control words
-  // that the hidden-128 layout had already filled with W_h; one weight moved, and with it the
-  // prediction of a near-tie (test digit 4738).
+  // A worker started for hidden 10 is stopped through its control words, which must not lie
+  // where the hidden-128 layout keeps W_h: a moved weight would flip the prediction of a
+  // near-tie (test digit 4738).
   const wide = await trained(initHe(createRng(1), 128), take(trainSet, 1000), 25);
   const narrow = initNetwork(createRng(10), 10);
   await fastPredict(narrow, testSet, { threads: 2 }); // a worker for hidden 10
@@ -311,7 +311,7 @@ Deno.test("fastPredict after a worker of a narrower network: stopping it writes 
   );
 });
 
-Deno.test("kernels.wasm is what `deno task build:wasm` builds from kernels.as, byte for byte", async () => {
+Deno.test("kernels.wasm is what `deno task wasm:build` builds from kernels.as, byte for byte", async () => {
   const committed = await Deno.readFile(KERNELS_WASM);
   assert.deepEqual(await buildKernels(), committed);
 });

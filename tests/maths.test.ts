@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   backward,
+  backwardSteps,
   column,
   compareGradients,
   createRng,
@@ -22,11 +23,13 @@ import {
   relu,
   reluDerivative,
   type Rng,
+  scale,
   softmax,
   softmaxJacobian,
   softmaxNaive,
   step,
   sub,
+  sumColumns,
   transpose,
   zeros,
 } from "../lib/mod.ts";
@@ -148,6 +151,24 @@ Deno.test("all four backprop gradients equal finite differences (relative error 
   const analytic = backward(net, X, Y, forward(net, X));
   const errors = compareGradients(analytic, numericalGradients(net, X, Y, 1e-6));
   for (const [name, err] of Object.entries(errors)) assert.ok(err < 1e-6, `${name}: ${err}`);
+});
+
+Deno.test("backwardSteps keeps every value of the six formulas, and backward returns its gradients", () => {
+  const rng = createRng(31);
+  const net = initNetwork(rng, 7);
+  const X = randomMatrix(rng, 784, 13, 0.2);
+  const Y = oneHot(randomLabels(rng, 13));
+  const cache = forward(net, X);
+  const s = backwardSteps(net, X, Y, cache);
+  assert.deepEqual(s.dZ_o, sub(cache.A_o, Y));
+  assert.deepEqual(s.dA_h, matmul(transpose(net.W_o), s.dZ_o));
+  assert.deepEqual(s.reluMask, reluDerivative(cache.Z_h));
+  assert.deepEqual(s.dZ_h, hadamard(s.dA_h, s.reluMask));
+  assert.deepEqual(s.db_o, scale(sumColumns(s.dZ_o), 1 / 13));
+  assert.deepEqual(s.db_h, scale(sumColumns(s.dZ_h), 1 / 13));
+  assert.ok(s.reluMask.data.some((v) => v === 0) && s.reluMask.data.some((v) => v === 1));
+  const { dW_h, db_h, dW_o, db_o } = s;
+  assert.deepEqual(backward(net, X, Y, cache), { dW_h, db_h, dW_o, db_o });
 });
 
 Deno.test("a wrong gradient fails the check (ReLU′ at dZ_h instead of Z_h)", () => {

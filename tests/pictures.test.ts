@@ -98,7 +98,7 @@ Deno.test("digitToText draws 14 lines of block characters where the ink is", () 
 
 Deno.test("learning curves: one line per learning rate, each labelled at its last point", async () => {
   const records = [0.5, 0.05].flatMap((lr) =>
-    [10, 20, 30].map((iteration) => ({ learning_rate: lr, iteration, accuracy: lr, loss: 1 }))
+    [10, 20, 30].map((iteration) => ({ learningRate: lr, iteration, accuracy: lr, loss: 1 }))
   );
   const fig = await learningCurves(records);
   const lines = fig.svg.match(/<g [^>]*aria-label="line"[^>]*>(.*?)<\/g>/)?.[1] ?? "";
@@ -110,7 +110,7 @@ Deno.test("learning curves: one line per learning rate, each labelled at its las
 
 Deno.test("labels of lines that end at the same accuracy are moved apart", async () => {
   const records = [0.5, 0.25].flatMap((lr) =>
-    [10, 20].map((iteration) => ({ learning_rate: lr, iteration, accuracy: 0.8, loss: 1 }))
+    [10, 20].map((iteration) => ({ learningRate: lr, iteration, accuracy: 0.8, loss: 1 }))
   );
   const fig = await learningCurves(records);
   const ys = [...fig.svg.matchAll(/translate\([\d.]+,([\d.]+)\)"[^>]*>η = /g)].map((m) =>
@@ -123,7 +123,7 @@ Deno.test("labels of lines that end at the same accuracy are moved apart", async
 Deno.test("learning curves can show the loss on a log scale, and η·t on the x axis", async () => {
   const records = [0.5, 0.1].flatMap((lr) =>
     [1, 2].map((iteration) => ({
-      learning_rate: lr,
+      learningRate: lr,
       iteration,
       accuracy: 0.5,
       loss: 10 / iteration,
@@ -145,7 +145,7 @@ Deno.test("learning curves can show the loss on a log scale, and η·t on the x 
 Deno.test("learning-curve bands span the seeds' lowest to highest value, the line their mean", async () => {
   const records = [1, 2, 3].flatMap((seed) =>
     [1, 2].map((iteration) => ({
-      learning_rate: 0.5,
+      learningRate: 0.5,
       iteration,
       seed,
       accuracy: 0.1 * seed * iteration,

@@ -1,18 +1,18 @@
 /**
- * Builds lib/fast/kernels.wasm from its AssemblyScript source lib/fast/kernels.as.
+ * Builds lib/engines/fast/kernels.wasm from its AssemblyScript source lib/engines/fast/kernels.as.
  *
- *   deno task build:wasm          rebuild and write kernels.wasm
- *   deno task build:wasm --check  fail if the committed kernels.wasm differs from a rebuild
+ *   deno task wasm:build          rebuild and write kernels.wasm
+ *   deno task wasm:build --check  fail if the committed kernels.wasm differs from a rebuild
  *
  * The memory is imported and shared, so the main thread and the worker run the same
  * kernels on the same parameters; the stub runtime and no `abort` import keep the module
- * self-contained (it allocates nothing: lib/fast/layout.ts places every buffer).
+ * self-contained (it allocates nothing: lib/engines/fast/layout.ts places every buffer).
  */
 import asc from "assemblyscript/asc";
-import { MAXIMUM_PAGES } from "../lib/fast/kernels.ts";
+import { MAXIMUM_PAGES } from "../lib/engines/fast/kernels.ts";
 
-export const KERNELS_SOURCE = new URL("../lib/fast/kernels.as", import.meta.url);
-export const KERNELS_WASM = new URL("../lib/fast/kernels.wasm", import.meta.url);
+export const KERNELS_SOURCE = new URL("../lib/engines/fast/kernels.as", import.meta.url);
+export const KERNELS_WASM = new URL("../lib/engines/fast/kernels.wasm", import.meta.url);
 
 export async function buildKernels(): Promise<Uint8Array> {
   const source = await Deno.readTextFile(KERNELS_SOURCE);
@@ -40,7 +40,7 @@ if (import.meta.main) {
     const committed = await Deno.readFile(KERNELS_WASM);
     const same = committed.length === binary.length && committed.every((b, i) => b === binary[i]);
     if (!same) {
-      console.error(`${KERNELS_WASM.pathname} is stale: run \`deno task build:wasm\``);
+      console.error(`${KERNELS_WASM.pathname} is stale: run \`deno task wasm:build\``);
       Deno.exit(1);
     }
     console.log(`${KERNELS_WASM.pathname} matches its source (${binary.length} bytes)`);

@@ -121,7 +121,7 @@ def run(path, check, timeout):
                     return False
     if check:
         if outputs_of(stored) != outputs_of(nb):
-            print(f"FAIL {rel}: stored outputs are stale; run `deno task notebooks`.\n"
+            print(f"FAIL {rel}: stored outputs are stale; run `deno task notebooks:run`.\n"
                   + describe_difference(stored, nb), file=sys.stderr)
             return False
         print(f"ok   {rel} ({seconds:.1f} s, outputs match)")

@@ -10,11 +10,12 @@
 import Papa from "papaparse";
 import { unzipSync } from "fflate";
 import { InputError } from "../errors.ts";
-import { decodeText, MAX_TEXT_BYTES, tooLarge } from "../io/files.ts";
-import { type Dataset, IMAGE_SIZE } from "./dataset.ts";
+import { decodeText, MAX_TEXT_BYTES, tooLarge } from "./text.ts";
+import { INPUTS } from "../maths/network.ts";
+import type { Dataset } from "./dataset.ts";
 import { maybeGunzip } from "./idx.ts";
 
-const COLUMNS = IMAGE_SIZE + 1;
+const COLUMNS = INPUTS + 1;
 const INTEGER = /^\s*\d+\s*$/;
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
 
@@ -33,7 +34,7 @@ export function parseCsv(text: string, path: string): Dataset {
   // Every line could be a sample: size the arrays for that and keep the rows that are.
   let lines = 1;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
-  const images = new Uint8Array(lines * IMAGE_SIZE);
+  const images = new Uint8Array(lines * INPUTS);
   const labels = new Uint8Array(lines);
   let line = 0, count = 0;
   let label = -1; // the label's column, known after the first non-blank row
@@ -72,7 +73,7 @@ export function parseCsv(text: string, path: string): Dataset {
         fail(`label ${shown(digit)} is not a digit 0..9`);
       }
       labels[count] = Number(digit);
-      const offset = count * IMAGE_SIZE;
+      const offset = count * INPUTS;
       for (let c = 0, i = 0; c < COLUMNS; c++) {
         if (c === label) continue;
         const field = row[c];
@@ -87,7 +88,7 @@ export function parseCsv(text: string, path: string): Dataset {
   });
   if (count === 0) throw new InputError(`${path}: no data rows`);
   return {
-    images: images.subarray(0, count * IMAGE_SIZE),
+    images: images.subarray(0, count * INPUTS),
     labels: labels.subarray(0, count),
     count,
     source: path,

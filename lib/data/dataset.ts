@@ -2,9 +2,8 @@
  * A set of labelled 28×28 digits, kept as raw bytes (one image after another) and
  * scaled to [0, 1] only when turned into the matrix X.
  */
-import { type Matrix, zeros } from "../matrix.ts";
-
-export const IMAGE_SIZE = 28 * 28;
+import { type Matrix, zeros } from "../maths/matrix.ts";
+import { INPUTS } from "../maths/network.ts";
 
 export interface Dataset {
   /** count × 784 pixel bytes, image after image, row by row (0 = background, 255 = ink). */
@@ -20,7 +19,7 @@ export interface Dataset {
 export function take(ds: Dataset, n: number): Dataset {
   const count = Math.min(n, ds.count);
   return {
-    images: ds.images.subarray(0, count * IMAGE_SIZE),
+    images: ds.images.subarray(0, count * INPUTS),
     labels: ds.labels.subarray(0, count),
     count,
     source: ds.source,
@@ -29,11 +28,11 @@ export function take(ds: Dataset, n: number): Dataset {
 
 /** The samples at `indices`, copied. */
 export function select(ds: Dataset, indices: ArrayLike<number>): Dataset {
-  const images = new Uint8Array(indices.length * IMAGE_SIZE);
+  const images = new Uint8Array(indices.length * INPUTS);
   const labels = new Uint8Array(indices.length);
   for (let j = 0; j < indices.length; j++) {
     const i = indices[j];
-    images.set(ds.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), j * IMAGE_SIZE);
+    images.set(ds.images.subarray(i * INPUTS, (i + 1) * INPUTS), j * INPUTS);
     labels[j] = ds.labels[i];
   }
   return { images, labels, count: indices.length, source: ds.source };
@@ -41,16 +40,16 @@ export function select(ds: Dataset, indices: ArrayLike<number>): Dataset {
 
 /** The 784 pixel bytes of sample i. */
 export function image(ds: Dataset, i: number): Uint8Array {
-  return ds.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE);
+  return ds.images.subarray(i * INPUTS, (i + 1) * INPUTS);
 }
 
 /** X (784, m): one sample per column, pixels scaled to [0, 1]. */
 export function toMatrix(ds: Dataset): Matrix {
   const m = ds.count;
-  const X = zeros(IMAGE_SIZE, m);
+  const X = zeros(INPUTS, m);
   for (let j = 0; j < m; j++) {
-    const offset = j * IMAGE_SIZE;
-    for (let i = 0; i < IMAGE_SIZE; i++) X.data[i * m + j] = ds.images[offset + i] / 255;
+    const offset = j * INPUTS;
+    for (let i = 0; i < INPUTS; i++) X.data[i * m + j] = ds.images[offset + i] / 255;
   }
   return X;
 }

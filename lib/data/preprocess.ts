@@ -4,7 +4,7 @@
  * area averaging, hence grey levels at the edges; then the 20×20 result is placed in the
  * 28×28 field so that its centre of mass falls on the field's centre.
  */
-import { IMAGE_SIZE } from "./dataset.ts";
+import { INPUTS } from "../maths/network.ts";
 
 const SIDE = 28;
 const BOX = 20;
@@ -33,7 +33,7 @@ export function preprocessDigit(
   width: number,
   height: number,
 ): Float64Array {
-  const out = new Float64Array(IMAGE_SIZE);
+  const out = new Float64Array(INPUTS);
   let x0 = width, x1 = -1, y0 = height, y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -2,7 +2,7 @@
  * Model files in the original project's JSON format (model_json.ts): reading and writing them.
  */
 import { readInput, writeFileAtomic } from "./files.ts";
-import type { Network } from "../network.ts";
+import type { Network } from "../maths/network.ts";
 import { parseModel, toModelJson } from "./model_json.ts";
 
 export { fromModelJson, type ModelJson, parseModel, toModelJson } from "./model_json.ts";

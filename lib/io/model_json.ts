@@ -6,8 +6,8 @@
  * No file access here, so a browser page can import it (model.ts reads and writes files).
  */
 import { InputError } from "../errors.ts";
-import { fromRows, type Matrix, toRows } from "../matrix.ts";
-import { INPUTS, type Network, OUTPUTS } from "../network.ts";
+import { fromRows, type Matrix, toRows } from "../maths/matrix.ts";
+import { INPUTS, type Network, OUTPUTS } from "../maths/network.ts";
 
 export interface ModelJson {
   hidden_layer: { weights: number[][]; biases: number[][] };

@@ -3,19 +3,12 @@
  * {"learning_rate", "iteration", "accuracy", "loss"} object per line.
  */
 import { InputError } from "../errors.ts";
-
-/** One line of the hyper-parameter report (the original's hyper-tune.py format). */
-export interface SweepRecord {
-  learning_rate: number;
-  iteration: number;
-  accuracy: number;
-  loss: number;
-}
+import type { SweepRecord } from "../training/sweep.ts";
 
 export function toJsonl(records: readonly SweepRecord[]): string {
   return records.map((r) =>
     JSON.stringify({
-      learning_rate: r.learning_rate,
+      learning_rate: r.learningRate,
       iteration: r.iteration,
       accuracy: r.accuracy,
       loss: r.loss,
@@ -26,7 +19,7 @@ export function toJsonl(records: readonly SweepRecord[]): string {
 const FIELDS = ["learning_rate", "iteration", "accuracy", "loss"] as const;
 
 /** What is wrong with a record's values, as `tune` writes them, or undefined. */
-function outOfRange(r: SweepRecord): string | undefined {
+function outOfRange(r: Record<(typeof FIELDS)[number], number>): string | undefined {
   if (!(r.learning_rate > 0)) return `"learning_rate" is ${r.learning_rate}, expected a number > 0`;
   if (!Number.isInteger(r.iteration) || r.iteration < 1) {
     return `"iteration" is ${r.iteration}, expected a whole number ≥ 1`;
@@ -64,10 +57,10 @@ export function parseJsonl(text: string, source: string): SweepRecord[] {
         throw new InputError(`${where}: "${f}" is missing or not a finite number`);
       }
     }
-    const problem = outOfRange(o as unknown as SweepRecord);
+    const problem = outOfRange(o as Record<(typeof FIELDS)[number], number>);
     if (problem) throw new InputError(`${where}: ${problem}`);
     records.push({
-      learning_rate: o.learning_rate as number,
+      learningRate: o.learning_rate as number,
       iteration: o.iteration as number,
       accuracy: o.accuracy as number,
       loss: o.loss as number,

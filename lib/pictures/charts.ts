@@ -5,17 +5,17 @@
  * compared, the confusion-matrix heatmap, and the smaller pictures of the notebooks
  * (functions of z, output probabilities, the loss along one step, neurons' firing shares).
  */
-import type { SweepRecord } from "../io/report.ts";
-import type { Matrix } from "../matrix.ts";
-import type { TrainingRecord } from "../train.ts";
+import type { SweepRecord } from "../training/sweep.ts";
+import type { Matrix } from "../maths/matrix.ts";
+import type { TrainingRecord } from "../training/train.ts";
 import { type Figure, figureFromSvg, Plot, plot } from "./plot.ts";
 
 /** The last record of each learning rate, for labelling line ends. */
 function lastOfEach<R extends SweepRecord>(records: readonly R[]): R[] {
   const last = new Map<number, R>();
   for (const r of records) {
-    const seen = last.get(r.learning_rate);
-    if (seen === undefined || r.iteration >= seen.iteration) last.set(r.learning_rate, r);
+    const seen = last.get(r.learningRate);
+    if (seen === undefined || r.iteration >= seen.iteration) last.set(r.learningRate, r);
   }
   return [...last.values()];
 }
@@ -63,7 +63,7 @@ export type CurveValue = "accuracy" | "loss";
 export type CurveTime = "iteration" | "learning rate × iteration";
 
 const timeOf = (time: CurveTime) => (r: SweepRecord) =>
-  time === "iteration" ? r.iteration : r.learning_rate * r.iteration;
+  time === "iteration" ? r.iteration : r.learningRate * r.iteration;
 
 /** The y axis of a learning curve: accuracy on [0, 1], or the loss on a log scale. */
 function valueAxis(y: CurveValue, values: readonly number[]) {
@@ -103,10 +103,10 @@ export function learningCurves(
 ): Promise<Figure> {
   const y = options.y ?? "accuracy", time = options.x ?? "iteration";
   const t = timeOf(time);
-  const rows = records.map((r) => ({ ...r, lr: `η = ${r.learning_rate}`, t: t(r) }));
+  const rows = records.map((r) => ({ ...r, lr: `η = ${r.learningRate}`, t: t(r) }));
   const { axis, spread } = valueAxis(y, records.map((r) => r[y]));
   const ends = spreadLabels(lastOfEach(rows), (r) => r[y], spread);
-  const rates = [...new Set(records.map((r) => r.learning_rate))].sort((a, b) => b - a);
+  const rates = [...new Set(records.map((r) => r.learningRate))].sort((a, b) => b - a);
   const what = y === "accuracy" ? "accuracy" : "loss";
   const against = time === "iteration" ? "iteration" : "learning rate × iteration";
   return plot({
@@ -145,16 +145,16 @@ export function learningCurveBands(
   const y = options.y ?? "accuracy";
   const groups = new Map<string, number[]>();
   for (const r of records) {
-    const key = `${r.learning_rate}/${r.iteration}`;
+    const key = `${r.learningRate}/${r.iteration}`;
     groups.set(key, [...(groups.get(key) ?? []), r[y]]);
   }
   const bands = [...groups].map(([key, values]) => {
-    const [learning_rate, iteration] = key.split("/").map(Number);
+    const [learningRate, iteration] = key.split("/").map(Number);
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     return {
-      learning_rate,
+      learningRate,
       iteration,
-      lr: `η = ${learning_rate}`,
+      lr: `η = ${learningRate}`,
       low: Math.min(...values),
       high: Math.max(...values),
       accuracy: mean,
@@ -163,7 +163,7 @@ export function learningCurveBands(
   });
   const { axis, spread } = valueAxis(y, bands.map((b) => b[y]));
   const ends = spreadLabels(lastOfEach(bands), (r) => r[y], spread);
-  const rates = [...new Set(records.map((r) => r.learning_rate))].sort((a, b) => b - a);
+  const rates = [...new Set(records.map((r) => r.learningRate))].sort((a, b) => b - a);
   const seeds = [...new Set(records.map((r) => r.seed))];
   return plot({
     title: options.title ?? `Training ${y} vs iteration: ${seeds.length} seeds per learning rate`,

@@ -1,0 +1,508 @@
+/**
+ * The playground: its pure parts (preprocessing of a drawn digit, the setting in the URL),
+ * then the real page in headless Chromium, served by `deno task playground` (COOP/COEP,
+ * two threads) and built by `deno task playground:build` (a plain static host, one thread),
+ * checked against the command-line tasks. One browser serves all the page's checks.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Browser, ConsoleMessage, Page, Request } from "playwright-core";
+import { INPUTS } from "../../lib/maths/network.ts";
+import { loadMnist } from "../../lib/io/mnist.ts";
+import { preprocessDigit } from "../../lib/data/preprocess.ts";
+import { predictDataset } from "../../lib/engines/reference.ts";
+import { fromModelJson, type ModelJson } from "../../lib/io/model_json.ts";
+import { oneHot } from "../../lib/maths/loss.ts";
+import { backward, forward } from "../../lib/maths/network.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
+import { unsharedKernels } from "../../playground/build.ts";
+import { serveSite } from "../../playground/server.ts";
+import { hasOriginal, ORIGINAL_WEIGHTS } from "../helpers.ts";
+import {
+  DEFAULTS,
+  queryFromSettings,
+  type Settings,
+  settingsFromQuery,
+} from "../../playground/settings.ts";
+import { column } from "../../playground/steps.ts";
+
+// ---- preprocessing a drawn digit
+
+/** A width × height canvas with ink 1 in the rectangle [x0, x1) × [y0, y1). */
+function canvasWith(width: number, height: number, x0: number, y0: number, x1: number, y1: number) {
+  const ink = new Float64Array(width * height);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) ink[y * width + x] = 1;
+  return ink;
+}
+
+/** Bounding box and centre of mass (pixel centres at i + 0.5) of a 28×28 image. */
+function measure(pixels: ArrayLike<number>) {
+  let x0 = 28, x1 = -1, y0 = 28, y1 = -1, mass = 0, mx = 0, my = 0;
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      const v = pixels[y * 28 + x];
+      if (v <= 0) continue;
+      x0 = Math.min(x0, x), x1 = Math.max(x1, x), y0 = Math.min(y0, y), y1 = Math.max(y1, y);
+      mass += v, mx += v * (x + 0.5), my += v * (y + 0.5);
+    }
+  }
+  return { width: x1 - x0 + 1, height: y1 - y0 + 1, x0, y0, cx: mx / mass, cy: my / mass };
+}
+
+Deno.test("preprocessDigit: no ink gives a blank digit", () => {
+  const out = preprocessDigit(new Float64Array(100 * 100), 100, 100);
+  assert.equal(out.length, INPUTS);
+  assert(out.every((v) => v === 0));
+});
+
+Deno.test("preprocessDigit: a tall bar becomes 20 high, aspect kept, centred by mass", () => {
+  // 40 × 80 of full ink: scaled by 1/4 to 10 × 20 of ink exactly 1
+  const out = preprocessDigit(canvasWith(200, 150, 30, 50, 70, 130), 200, 150);
+  const m = measure(out);
+  assert.deepEqual([m.width, m.height], [10, 20]);
+  // mass centre (5, 10) of the 10 × 20 block goes to (14, 14): columns 9..18, rows 4..23
+  assert.deepEqual([m.x0, m.y0], [9, 4]);
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      const inside = x >= 9 && x < 19 && y >= 4 && y < 24;
+      assert.equal(out[y * 28 + x], inside ? 1 : 0, `pixel (${x}, ${y})`);
+    }
+  }
+});
+
+Deno.test("preprocessDigit: position and scale of the drawing do not matter; edges are grey", () => {
+  const a = preprocessDigit(canvasWith(280, 280, 10, 10, 40, 70), 280, 280);
+  const b = preprocessDigit(canvasWith(280, 280, 200, 150, 230, 210), 280, 280);
+  assert.deepEqual(a, b);
+  // a box already 20 high keeps its size: 7 × 20 stays 7 × 20, all full ink
+  const c = measure(preprocessDigit(canvasWith(100, 100, 0, 0, 7, 20), 100, 100));
+  assert.deepEqual([c.width, c.height], [7, 20]);
+  // a 3 × 3 box scaled ×20/3: output pixels that straddle source pixels come out grey
+  const ink = new Float64Array(9);
+  ink[0] = ink[8] = 1; // top-left and bottom-right corners: the box is 3 × 3
+  const d = preprocessDigit(ink, 3, 3);
+  const greys = Array.from(d).filter((v) => v > 0 && v < 1);
+  assert(greys.length > 0, "partly covered pixels are grey");
+  assert(Math.abs(measure(d).cx - 14) <= 0.5 && Math.abs(measure(d).cy - 14) <= 0.5);
+});
+
+Deno.test("preprocessDigit: an off-centre shape has its centre of mass within half a pixel of (14, 14)", () => {
+  // an L: a long vertical bar and a short foot, so the mass centre is not the box's centre
+  const ink = canvasWith(120, 120, 20, 10, 30, 110);
+  for (let y = 100; y < 110; y++) for (let x = 30; x < 70; x++) ink[y * 120 + x] = 1;
+  const m = measure(preprocessDigit(ink, 120, 120));
+  assert.equal(m.height, 20);
+  assert(Math.abs(m.cx - 14) <= 0.5, `cx ${m.cx}`);
+  assert(Math.abs(m.cy - 14) <= 0.5, `cy ${m.cy}`);
+  assert(m.x0 > 4, "the box is not simply centred: the mass pulls it");
+});
+
+// ---- the setting in the URL
+
+Deno.test("playground settings round-trip through the query string; bad values fall back", () => {
+  const s: Settings = { learningRate: 0.037, hidden: 128, batchSize: 100, seed: 42 };
+  assert.deepEqual(settingsFromQuery(queryFromSettings(s)), s);
+  assert.deepEqual(settingsFromQuery(queryFromSettings(DEFAULTS)), DEFAULTS);
+  assert.deepEqual(settingsFromQuery("?lr=-1&hidden=0&batch=x&seed=-3"), DEFAULTS);
+  assert.equal(queryFromSettings(DEFAULTS), "?lr=0.25&hidden=10&batch=full&seed=1");
+});
+
+// ---- the kernels for pages that are not cross-origin isolated
+
+Deno.test("unsharedKernels: the same kernels over a plain (not shared) memory", async () => {
+  const wasm = await Deno.readFile(new URL("../../lib/engines/fast/kernels.wasm", import.meta.url));
+  const plain = new WebAssembly.Memory({ initial: 2, maximum: 32768 });
+  assert.throws(() =>
+    new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: plain } })
+  );
+  const unshared = unsharedKernels(wasm);
+  assert.equal(unshared.filter((b, i) => b !== wasm[i]).length, 1, "one byte differs");
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(unshared), {
+    env: { memory: plain },
+  });
+  const kernelNames = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
+  assert.ok(kernelNames.includes("accumulate"));
+  assert.deepEqual(Object.keys(instance.exports).sort(), kernelNames.sort());
+});
+
+// ---- the page in Chromium
+
+async function task(...args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, `deno task ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
+  return out;
+}
+
+/** `deno task playground --port 0`, and the URL it prints. */
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "playground", "--port", "0"],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/http:\/\/\S+/.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`deno task playground exited: ${text}`);
+    text += value;
+  }
+  const url = text.match(/http:\/\/\S+/)![0];
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      reader.cancel();
+    },
+  };
+}
+
+interface Watched {
+  page: Page;
+  problems: string[];
+}
+
+/** A page that records console errors, failed requests and requests to other origins. */
+async function open(
+  browser: Browser,
+  url: string,
+  onRequest: (url: string) => void = () => {},
+): Promise<Watched> {
+  const page = await browser.newPage({ acceptDownloads: true });
+  const problems: string[] = [];
+  const origin = new URL(url).origin;
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r: Request) => problems.push(`failed: ${r.url()}`));
+  page.on("request", (r: Request) => {
+    onRequest(r.url());
+    const u = new URL(r.url());
+    if (/^https?:$/.test(u.protocol) && u.origin !== origin) problems.push(`outside: ${r.url()}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.evaluate(() => playground.ready);
+  return { page, problems };
+}
+
+/** The page's window.playground, as the functions passed to page.evaluate see it. */
+declare const playground: {
+  ready: Promise<void>;
+  state(): State;
+  set(change: Partial<Settings>): Promise<void>;
+  step(n?: number): Promise<void>;
+  reset(): Promise<void>;
+  predict(pixels: ArrayLike<number>): { digit: number; probabilities: number[] };
+  model(): ModelJson;
+  load(model: ModelJson): Promise<void>;
+};
+
+interface State {
+  iteration: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  running: boolean;
+  threads: number;
+  learningRate: number;
+  hidden: number;
+  batchSize: number;
+  seed: number;
+}
+const state = (page: Page): Promise<State> => page.evaluate(() => playground.state());
+
+/** The exact numbers a panel shows for `name` (its data-values). */
+const shown = (page: Page, name: string): Promise<number[]> =>
+  page.evaluate(
+    (n) => JSON.parse(document.querySelector(`[data-name="${n}"]`)!.getAttribute("data-values")!),
+    name,
+  );
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const tolerance = 1e-12 * Math.max(1, Math.abs(expected[i]));
+    assert(
+      Math.abs(actual[i] - expected[i]) <= tolerance,
+      `${what}[${i}]: ${actual[i]} ≠ ${expected[i]}`,
+    );
+  }
+}
+
+Deno.test({
+  name: "playground in Chromium" + (hasChromium() ? "" : ` (skipped: no browser at ${CHROMIUM})`),
+  ignore: !hasChromium(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const tmp = await Deno.makeTempDir({ prefix: "playground-test-" });
+    const site = join(tmp, "site");
+    // the CLI's numbers while the server builds its copy, then the static build (two builds at
+    // once would race to install esbuild on a cold cache)
+    const cliRun = (args: string[]) =>
+      task("train", "--iterations", "50", "--json", ...args).then((out) => JSON.parse(out));
+    const [server, full, mini] = await Promise.all([
+      startServer().then(async (server) => {
+        await task("playground:build", "--out", site);
+        return server;
+      }),
+      cliRun(["--learning-rate", "0.5", "--seed", "3", "--out", join(tmp, "full.json")]),
+      cliRun([
+        "--learning-rate",
+        "0.1",
+        "--seed",
+        "5",
+        "--batch-size",
+        "100",
+        "--hidden",
+        "12",
+        "--out",
+        join(tmp, "mini.json"),
+      ]),
+    ]);
+    const plain = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: false });
+    const browser = await launchChromium();
+    try {
+      const served = await open(browser, server.url);
+      const { page } = served;
+
+      await t.step("the served page loads cleanly, isolated, on two threads", async () => {
+        assert.deepEqual(served.problems, []);
+        const s = await state(page);
+        assert.equal(s.threads, 2);
+        assert.equal(s.iteration, 0);
+        assert(s.testAccuracy > 0 && s.testAccuracy < 0.3, `untrained accuracy ${s.testAccuracy}`);
+        assert((await page.textContent("#engine"))!.includes("2 threads"));
+      });
+
+      await t.step(
+        "50 iterations in the page give the CLI's loss (full batch and mini-batches)",
+        async () => {
+          await page.evaluate(() => playground.set({ learningRate: 0.5, seed: 3 }));
+          await page.evaluate(() => playground.step(50));
+          let s = await state(page);
+          assert.equal(s.iteration, 50);
+          assert.equal(s.loss, full.loss);
+          assert.equal(s.trainAccuracy, full.accuracy);
+
+          await page.evaluate(() =>
+            playground.set({ learningRate: 0.1, seed: 5, batchSize: 100, hidden: 12 })
+          );
+          await page.evaluate(() => playground.step(50));
+          s = await state(page);
+          assert.deepEqual([s.hidden, s.batchSize, s.seed], [12, 100, 5]);
+          assert.equal(s.loss, mini.loss);
+        },
+      );
+
+      await t.step("play runs until pause; a new η keeps the run going", async () => {
+        const before = (await state(page)).iteration;
+        await page.click("#play");
+        await page.waitForFunction((n) => playground.state().iteration >= n + 3, before);
+        assert.equal((await state(page)).running, true);
+        await page.evaluate(() => playground.set({ learningRate: 0.2 }));
+        const during = (await state(page)).iteration;
+        assert(during >= before + 3, "changing η does not restart the run");
+        await page.waitForFunction((n) => playground.state().iteration > n, during);
+        await page.click("#play"); // now the pause button
+        await page.waitForFunction(() => !playground.state().running);
+        const stopped = (await state(page)).iteration;
+        await page.waitForTimeout(200);
+        assert.equal((await state(page)).iteration, stopped);
+        assert.equal((await state(page)).learningRate, 0.2);
+        assert.match(page.url(), /lr=0\.2(&|$)/);
+      });
+
+      await t.step("reset replays the identical curve", async () => {
+        const curve = async () => {
+          await page.evaluate(() => playground.reset());
+          const losses: number[] = [];
+          for (let i = 0; i < 8; i++) {
+            await page.evaluate(() => playground.step(1));
+            losses.push((await state(page)).loss);
+          }
+          return losses;
+        };
+        const first = await curve();
+        const again = await curve();
+        assert.deepEqual(again, first);
+        assert(first[7] < first[0]);
+      });
+
+      await t.step("the URL round-trips the setting", async () => {
+        await page.evaluate(() =>
+          playground.set({ learningRate: 0.07, hidden: 16, batchSize: 256, seed: 9 })
+        );
+        const url = page.url();
+        assert.deepEqual(settingsFromQuery(new URL(url).search), {
+          learningRate: 0.07,
+          hidden: 16,
+          batchSize: 256,
+          seed: 9,
+        });
+        const other = await open(browser, url);
+        const s = await state(other.page);
+        assert.deepEqual([s.learningRate, s.hidden, s.batchSize, s.seed], [0.07, 16, 256, 9]);
+        assert.equal(await other.page.inputValue("#hidden"), "16");
+        assert.deepEqual(other.problems, []);
+        await other.page.close();
+        await page.evaluate(() =>
+          playground.set({ learningRate: 0.5, hidden: 10, batchSize: 60000, seed: 3 })
+        );
+      });
+
+      await t.step("a drawn stroke is preprocessed as specified", async () => {
+        await page.locator("#pad").scrollIntoViewIfNeeded();
+        const box = (await page.locator("#pad").boundingBox())!;
+        const at = (x: number, y: number) => [box.x + x * box.width, box.y + y * box.height];
+        // a "7": a bar along the top, then a diagonal down to the left
+        await page.mouse.move(...(at(0.3, 0.25) as [number, number]));
+        await page.mouse.down();
+        for (const [x, y] of [[0.45, 0.25], [0.65, 0.25], [0.6, 0.45], [0.5, 0.65], [0.45, 0.8]]) {
+          await page.mouse.move(...(at(x, y) as [number, number]), { steps: 4 });
+        }
+        await page.mouse.up();
+        const { ink, width, height } = await page.evaluate(() => {
+          const pad = document.getElementById("pad") as HTMLCanvasElement;
+          const data = pad.getContext("2d")!.getImageData(0, 0, pad.width, pad.height).data;
+          return {
+            ink: Array.from({ length: pad.width * pad.height }, (_, i) => data[4 * i + 3] / 255),
+            width: pad.width,
+            height: pad.height,
+          };
+        });
+        assert(ink.some((v) => v > 0), "the stroke left ink");
+        const X = await shown(page, "X");
+        assert.deepEqual(X, Array.from(preprocessDigit(ink, width, height)));
+        const m = measure(X);
+        assert.equal(Math.max(m.width, m.height), 20);
+        assert(Math.abs(m.cx - 14) <= 0.5 && Math.abs(m.cy - 14) <= 0.5);
+        assert(X.some((v) => v > 0 && v < 1), "grey levels at the edges");
+      });
+
+      const test = await loadMnist("test");
+      await t.step("the backprop panel's numbers are backward's for the same digit", async () => {
+        await page.fill("#pick", "17");
+        await page.dispatchEvent("#pick", "change");
+        await page.selectOption("#label", "3");
+        const net = fromModelJson(await page.evaluate(() => playground.model()), "page");
+        const X = column(Array.from(test.images.subarray(17 * 784, 18 * 784), (b) => b / 255));
+        assertClose(await shown(page, "X"), X.data, "X");
+        const cache = forward(net, X);
+        const grads = backward(net, X, oneHot([3]), cache);
+        assertClose(await shown(page, "Z_h"), cache.Z_h.data, "Z_h");
+        assertClose(await shown(page, "A_o"), cache.A_o.data, "A_o");
+        assertClose(await shown(page, "dW_h"), grads.dW_h.data, "dW_h");
+        assertClose(await shown(page, "db_h"), grads.db_h.data, "db_h");
+        assertClose(await shown(page, "dW_o"), grads.dW_o.data, "dW_o");
+        assertClose(await shown(page, "db_o"), grads.db_o.data, "db_o");
+        // with one digit, dZ_o and dZ_h are db_o and db_h
+        assertClose(await shown(page, "dZ_o"), grads.db_o.data, "dZ_o");
+        assertClose(await shown(page, "dZ_h"), grads.db_h.data, "dZ_h");
+        const mask = await shown(page, "mask");
+        assert.deepEqual(mask, Array.from(cache.Z_h.data, (z) => z > 0 ? 1 : 0));
+        const after = await shown(page, "after");
+        assert(after[3] > cache.A_o.data[3], "one step towards label 3 raises its probability");
+      });
+
+      await t.step(
+        "a downloaded model evaluates in the CLI to the page's test accuracy",
+        async () => {
+          await page.evaluate(() => playground.step(20));
+          await page.click("#evaluate");
+          await page.waitForFunction(() =>
+            document.getElementById("evaluation")!.textContent !== ""
+          );
+          const accuracy = (await state(page)).testAccuracy;
+          const [download] = await Promise.all([
+            page.waitForEvent("download"),
+            page.click("#download"),
+          ]);
+          const path = join(tmp, "downloaded.json");
+          await download.saveAs(path);
+          const cli = JSON.parse(await task("evaluate", "--weights", path, "--json"));
+          assert.equal(cli.accuracy, accuracy);
+        },
+      );
+
+      await t.step({
+        name: "the original model loads, scores 0.9016, and predicts as the CLI does",
+        ignore: !hasOriginal,
+        fn: async () => {
+          const json: ModelJson = JSON.parse(await Deno.readTextFile(ORIGINAL_WEIGHTS));
+          await page.setInputFiles("#load", ORIGINAL_WEIGHTS);
+          await page.waitForFunction(() =>
+            document.getElementById("evaluation")!.textContent!.includes("iteration 0")
+          );
+          assert.equal((await state(page)).testAccuracy, 0.9016);
+          const cli = JSON.parse(await task("evaluate", "--weights", ORIGINAL_WEIGHTS, "--json"));
+          assert.equal(cli.accuracy, 0.9016);
+          const confusion = await page.evaluate(() =>
+            JSON.parse(document.getElementById("confusion")!.dataset.values!)
+          );
+          assert.deepEqual(confusion, cli.confusion_matrix);
+          // the same through the API
+          await page.evaluate(() => playground.set({ seed: 4 }));
+          assert.notEqual((await state(page)).testAccuracy, 0.9016);
+          await page.evaluate((json) => playground.load(json), json);
+          assert.equal((await state(page)).testAccuracy, 0.9016);
+          const n = 200;
+          const expected = predictDataset(fromModelJson(json, ORIGINAL_WEIGHTS), {
+            ...test,
+            images: test.images.subarray(0, n * 784),
+            labels: test.labels.subarray(0, n),
+            count: n,
+          });
+          const digits = Array.from(
+            { length: n },
+            (_, i) => Array.from(test.images.subarray(i * 784, (i + 1) * 784), (b) => b / 255),
+          );
+          const predicted = await page.evaluate(
+            (digits) => digits.map((d) => playground.predict(d).digit),
+            digits,
+          );
+          assert.deepEqual(predicted, Array.from(expected));
+          assert.deepEqual(served.problems, []);
+        },
+      });
+
+      await t.step("the static build loads cleanly without isolation, on one thread", async () => {
+        const url = `http://127.0.0.1:${plain.addr.port}/?lr=0.5&seed=3`;
+        const wasm: string[] = [];
+        const built = await open(browser, url, (r) => wasm.push(new URL(r).pathname));
+        const s = await state(built.page);
+        assert.equal(s.threads, 1);
+        assert.equal(await built.page.evaluate(() => typeof SharedArrayBuffer), "undefined");
+        assert(
+          wasm.includes("/kernels-unshared.wasm") && !wasm.includes("/kernels.wasm"),
+          `${wasm}`,
+        );
+        assert((await built.page.textContent("#engine"))!.includes("1 thread"));
+        await built.page.evaluate(() => playground.step(50));
+        assert.equal((await state(built.page)).loss, full.loss, "one thread computes what two do");
+        await built.page.evaluate(() =>
+          playground.set({ learningRate: 0.1, seed: 5, batchSize: 100, hidden: 12 })
+        );
+        await built.page.evaluate(() => playground.step(50));
+        assert.equal((await state(built.page)).loss, mini.loss);
+        assert.deepEqual(built.problems, []);
+        await built.page.close();
+      });
+    } finally {
+      await browser.close();
+      await plain.shutdown();
+      await server.stop();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
