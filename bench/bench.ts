@@ -22,6 +22,7 @@ import { fastEngine } from "../lib/engines/fast/trainer.ts";
 import { fastPredict } from "../lib/engines/fast/predict.ts";
 import { predict } from "../lib/maths/network.ts";
 import { initNetwork } from "../lib/maths/init.ts";
+import { accuracy } from "../lib/maths/loss.ts";
 import { createRng } from "../lib/maths/random.ts";
 import type { TrainingEngine } from "../lib/engines/engine.ts";
 import { referenceEngine } from "../lib/engines/reference.ts";
@@ -375,9 +376,7 @@ async function startPeers(): Promise<void> {
       for (let s = 0; s < steps; s++) await engine.iterate(learningRate);
     });
     const predictions = await fastPredict(engine.network(), test);
-    let correct = 0;
-    for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
-    epochs.push({ ms, testAccuracy: correct / test.count });
+    epochs.push({ ms, testAccuracy: accuracy(predictions, test.labels) });
     if (torchPeer) torchEpochs.push(await torchPeer.iterate(`epoch ${batchSize} ${torchBest}`));
   }
   await torchPeer?.close();

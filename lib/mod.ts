@@ -44,7 +44,7 @@ export {
   softmaxJacobian,
   softmaxNaive,
 } from "./maths/activations.ts";
-export { accuracyOf, crossEntropy, oneHot } from "./maths/loss.ts";
+export { accuracy, accuracyOf, countCorrect, crossEntropy, oneHot } from "./maths/loss.ts";
 export {
   backward,
   type BackwardSteps,

@@ -10,6 +10,7 @@ import { fastEngine } from "../lib/engines/fast/trainer.ts";
 import { fastPredict } from "../lib/engines/fast/predict.ts";
 import { initNetwork } from "../lib/maths/init.ts";
 import { cloneNetwork, type Network } from "../lib/maths/network.ts";
+import { accuracy } from "../lib/maths/loss.ts";
 import { createRng } from "../lib/maths/random.ts";
 import type { TrainingEngine } from "../lib/engines/engine.ts";
 import { DIVERGENCE_LOSS } from "../lib/training/train.ts";
@@ -102,9 +103,7 @@ async function restart(network?: Network): Promise<void> {
 
 async function testAccuracy(): Promise<{ accuracy: number; predictions: Uint8Array }> {
   const predictions = await fastPredict(engine!.network(), test);
-  let correct = 0;
-  for (let j = 0; j < test.count; j++) if (predictions[j] === test.labels[j]) correct++;
-  return { accuracy: correct / test.count, predictions };
+  return { accuracy: accuracy(predictions, test.labels), predictions };
 }
 
 /** Measures the test accuracy now, unless it was at this iteration already. */

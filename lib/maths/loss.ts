@@ -38,10 +38,19 @@ export function crossEntropy(A: Matrix, Y: Matrix): number {
   return total / A.cols;
 }
 
-/** Fraction of columns of A whose argmax equals the label. */
-export function accuracyOf(A: Matrix, labels: ArrayLike<number>): number {
-  const predictions = argmaxColumns(A);
+/** How many predictions equal their label. */
+export function countCorrect(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
   let correct = 0;
   for (let j = 0; j < predictions.length; j++) if (predictions[j] === labels[j]) correct++;
-  return correct / predictions.length;
+  return correct;
+}
+
+/** The fraction of predictions that equal their label (0 for none). */
+export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
+  return predictions.length ? countCorrect(predictions, labels) / predictions.length : 0;
+}
+
+/** Fraction of columns of A whose argmax equals the label. */
+export function accuracyOf(A: Matrix, labels: ArrayLike<number>): number {
+  return accuracy(argmaxColumns(A), labels);
 }

@@ -2,6 +2,7 @@
  * Evaluation: accuracy, the 10×10 confusion matrix and the summed
  * one-vs-rest binary confusion matrix the original project reports.
  */
+import { accuracy, countCorrect } from "../maths/loss.ts";
 
 /** C[actual][predicted] = how many samples with that label got that prediction. */
 export function confusionMatrix(
@@ -50,11 +51,10 @@ export interface Evaluation {
 
 /** Everything `deno task evaluate` reports, from labels and predictions. */
 export function evaluation(labels: ArrayLike<number>, predictions: ArrayLike<number>): Evaluation {
-  let correct = 0;
-  for (let j = 0; j < labels.length; j++) if (labels[j] === predictions[j]) correct++;
+  const correct = countCorrect(predictions, labels);
   const confusion = confusionMatrix(labels, predictions);
   return {
-    accuracy: labels.length ? correct / labels.length : 0,
+    accuracy: accuracy(predictions, labels),
     correct,
     total: labels.length,
     confusion,
