@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { parseHTML } from "linkedom";
-import { writeFileAtomic } from "../io/files.ts";
+import { writeFileAtomic } from "../io/write.ts";
 
 export { Plot };
 
@@ -28,19 +28,33 @@ function renderer(): Promise<Uint8Array> {
   return ready;
 }
 
-/** SVG text → PNG bytes, at `scale` times the SVG's size. */
-export async function svgToPng(svg: string, scale = 1): Promise<Uint8Array> {
-  const font = await renderer();
+/** SVG text → PNG bytes with the loaded renderer (synchronous once `renderer()` is done). */
+function render(svg: string, scale: number, font: Uint8Array): Uint8Array {
   const resvg = new Resvg(svg, {
     background: "white",
     fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
     font: { fontBuffers: [font], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
   });
-  try {
-    return resvg.render().asPng();
-  } finally {
-    resvg.free();
-  }
+  // Not freed in a `finally`: freeing a renderer whose render failed fails too ("recursive
+  // use of an object"), and would hide the render's own error.
+  const png = resvg.render().asPng();
+  resvg.free();
+  return png;
+}
+
+/** SVG text → PNG bytes, at `scale` times the SVG's size. */
+export async function svgToPng(svg: string, scale = 1): Promise<Uint8Array> {
+  return render(svg, scale, await renderer());
+}
+
+/**
+ * SVG text with the characters XML 1.0 cannot hold (control characters other than tab and
+ * newlines, which a title or a file name may bring) written visibly as \xNN.
+ */
+export function xmlSafe(svg: string): string {
+  // deno-lint-ignore no-control-regex
+  return svg.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, (c) =>
+    `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** Bytes as base64, for Jupyter bundles and data: URLs. */
@@ -52,9 +66,25 @@ export function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-/** A drawn picture: SVG text, its PNG rendering, and how Jupyter should show it. */
+/**
+ * A drawn picture: SVG text, its PNG rendering (made when first asked for: a task that
+ * writes only the SVG never renders it), and how Jupyter should show it.
+ */
 export class Figure {
-  constructor(readonly svg: string, readonly png: Uint8Array, readonly description: string) {}
+  #png: Uint8Array | (() => Uint8Array);
+
+  constructor(
+    readonly svg: string,
+    png: Uint8Array | (() => Uint8Array),
+    readonly description: string,
+  ) {
+    this.#png = png;
+  }
+
+  get png(): Uint8Array {
+    if (typeof this.#png === "function") this.#png = this.#png();
+    return this.#png;
+  }
 
   /** Writes the SVG, or the PNG when the path ends in .png; atomically. */
   async save(path: string): Promise<void> {
@@ -75,9 +105,14 @@ export class Figure {
   }
 }
 
-/** Wraps finished SVG text in a Figure (rendering its PNG at twice the size for sharpness). */
+/**
+ * Wraps finished SVG text in a Figure (its PNG rendered, when asked for, at twice the size
+ * for sharpness); characters XML cannot hold are made visible first (xmlSafe).
+ */
 export async function figureFromSvg(svg: string, description: string): Promise<Figure> {
-  return new Figure(svg, await svgToPng(svg, 2), description);
+  const font = await renderer();
+  const safe = xmlSafe(svg);
+  return new Figure(safe, () => render(safe, 2, font), description);
 }
 
 type PlotOptions = Omit<Plot.PlotOptions, "document">;
