@@ -1,21 +1,24 @@
 /**
  * MNIST as CSV: the original project's `mnist_train.csv` / `mnist_test.csv` (rows
  * `label,p0,…,p783`, no header), also straight from their zip files, and Kaggle's
- * CSV with a header row `label,pixel0,…,pixel783`. Parsing uses papaparse, zips fflate.
+ * CSV with a header row `label,pixel0,…,pixel783`. Parsing uses papaparse; zips and gzip are
+ * read by zip.ts and gzip.ts (checked, bounded).
  *
  * The first row is a header when none of its fields is a number; then the `label`
  * column is found by its name, wherever it stands. Otherwise the first row is data,
  * checked like every other row.
  */
 import Papa from "papaparse";
-import { unzipSync } from "fflate";
 import { InputError } from "../errors.ts";
-import { decodeText, MAX_TEXT_BYTES, tooLarge } from "./text.ts";
+import { decodeText, MAX_TEXT_BYTES, TEXT_LIMIT, tooLarge } from "./text.ts";
 import { INPUTS } from "../maths/network.ts";
 import type { Dataset } from "./dataset.ts";
-import { maybeGunzip } from "./idx.ts";
+import { gunzip, isGzip } from "./gzip.ts";
+import { isZip, unzipEntry, zipEntries } from "./zip.ts";
 
 const COLUMNS = INPUTS + 1;
+/** The fewest characters a data row takes: 785 one-digit fields, their commas, a newline. */
+const SHORTEST_ROW = 2 * COLUMNS;
 const INTEGER = /^\s*\d+\s*$/;
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
 
@@ -27,19 +30,27 @@ function shown(field: string): string {
 /**
  * A dataset from CSV text; `path` names the file in errors, with the file's own line numbers.
  * Rows are taken one at a time (papaparse's `step`), so that the rows of a large file are
- * never all held as strings at once.
+ * never all held as strings at once, and room for samples grows as rows prove valid (a file
+ * of 40 million one-character lines fails at its first line, allocating nothing).
  */
 export function parseCsv(text: string, path: string): Dataset {
-  if (text.trim() === "") throw new InputError(`${path}: empty file`);
-  // Every line could be a sample: size the arrays for that and keep the rows that are.
-  let lines = 1;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
-  const images = new Uint8Array(lines * INPUTS);
-  const labels = new Uint8Array(lines);
+  if (text.trim() === "") throw new InputError(path, "empty file");
+  // No more rows than the text has room for, however the room grows.
+  const most = Math.floor(text.length / SHORTEST_ROW) + 1;
+  let images = new Uint8Array(0);
+  let labels = new Uint8Array(0);
+  const grow = () => {
+    const rows = Math.min(most, Math.max(64, labels.length * 2));
+    const moreImages = new Uint8Array(rows * INPUTS), moreLabels = new Uint8Array(rows);
+    moreImages.set(images);
+    moreLabels.set(labels);
+    images = moreImages;
+    labels = moreLabels;
+  };
   let line = 0, count = 0;
   let label = -1; // the label's column, known after the first non-blank row
   const fail = (problem: string): never => {
-    throw new InputError(`${path}: line ${line}: ${problem}`);
+    throw new InputError(path, `line ${line}: ${problem}`);
   };
   // Empty lines are kept (not skipped by papaparse) so that the r-th row is line r.
   Papa.parse<string[]>(text, {
@@ -72,6 +83,7 @@ export function parseCsv(text: string, path: string): Dataset {
       if (!INTEGER.test(digit) || Number(digit) > 9) {
         fail(`label ${shown(digit)} is not a digit 0..9`);
       }
+      if (count === labels.length) grow();
       labels[count] = Number(digit);
       const offset = count * INPUTS;
       for (let c = 0, i = 0; c < COLUMNS; c++) {
@@ -86,7 +98,7 @@ export function parseCsv(text: string, path: string): Dataset {
       count++;
     },
   });
-  if (count === 0) throw new InputError(`${path}: no data rows`);
+  if (count === 0) throw new InputError(path, "no data rows");
   return {
     images: images.subarray(0, count * INPUTS),
     labels: labels.subarray(0, count),
@@ -95,62 +107,53 @@ export function parseCsv(text: string, path: string): Dataset {
   };
 }
 
-/** The .csv files of a zip and their declared sizes, without inflating any of them. */
-function csvEntries(bytes: Uint8Array, path: string): Map<string, number> {
-  const sizes = new Map<string, number>();
-  try {
-    unzipSync(bytes, {
-      filter: (f) => {
-        const name = f.name;
-        if (name.toLowerCase().endsWith(".csv") && !name.startsWith("__MACOSX/")) {
-          sizes.set(name, f.originalSize);
-        }
-        return false;
-      },
-    });
-  } catch (e) {
-    throw new InputError(`${path}: not a valid zip file (${(e as Error).message})`);
-  }
-  return sizes;
-}
-
 /** The CSV of a zip for `split`: the only one, or the one named for the split. */
 function chooseEntry(names: string[], path: string, split?: string): string {
-  if (names.length === 0) throw new InputError(`${path}: the zip holds no .csv file`);
+  if (names.length === 0) throw new InputError(path, "the zip holds no .csv file");
   if (names.length === 1) return names[0];
   const base = (n: string) => n.split("/").at(-1)!.toLowerCase();
-  const named = split === undefined
-    ? []
-    : names.filter((n) => [`mnist_${split}.csv`, `${split}.csv`].includes(base(n)));
+  const listed = `the zip holds ${names.length} CSV files (${names.join(", ")})`;
+  if (split === undefined) {
+    throw new InputError(
+      path,
+      `${listed}: keep one, or name them mnist_train.csv and mnist_test.csv`,
+    );
+  }
+  const named = names.filter((n) => [`mnist_${split}.csv`, `${split}.csv`].includes(base(n)));
   if (named.length === 1) return named[0];
+  if (named.length > 1) {
+    throw new InputError(
+      path,
+      `${listed}, and ${named.length} of them are named for the ${split} split (${
+        named.join(", ")
+      }): keep one`,
+    );
+  }
   throw new InputError(
-    `${path}: the zip holds ${names.length} CSV files (${names.join(", ")}) and none is named ${
-      split === undefined ? "for a split" : `mnist_${split}.csv`
-    }: keep one, or name them mnist_train.csv and mnist_test.csv`,
+    path,
+    `${listed} and none is named mnist_${split}.csv or ${split}.csv: keep one, or name them mnist_train.csv and mnist_test.csv`,
   );
 }
 
 /**
  * A dataset from a .csv file (optionally gzipped) or from a .zip: its only .csv, or the one
- * named for `split` (mnist_train.csv / mnist_test.csv) when it holds several.
+ * named for `split` (mnist_train.csv / mnist_test.csv) when it holds several. Damaged
+ * gzip or zip data (a CRC, a length, a declared size that does not match) is refused.
  */
 export function parseCsvFile(bytes: Uint8Array, path: string, split?: string): Dataset {
-  if (bytes.length === 0) throw new InputError(`${path}: empty file`);
-  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
-  if (isZip) {
-    const sizes = csvEntries(bytes, path);
-    const name = chooseEntry([...sizes.keys()], path, split);
+  if (bytes.length === 0) throw new InputError(path, "empty file");
+  if (isZip(bytes)) {
+    const entries = zipEntries(bytes, path).filter((e) =>
+      e.name.toLowerCase().endsWith(".csv") && !e.name.startsWith("__MACOSX/")
+    );
+    const name = chooseEntry(entries.map((e) => e.name), path, split);
+    const entry = entries.find((e) => e.name === name)!;
     const inner = `${path}:${name}`;
-    if (sizes.get(name)! > MAX_TEXT_BYTES) {
-      throw new InputError(`${inner}: ${tooLarge(sizes.get(name)!)}`);
-    }
-    let entry: Uint8Array;
-    try {
-      entry = unzipSync(bytes, { filter: (f) => f.name === name })[name];
-    } catch (e) {
-      throw new InputError(`${inner}: cannot unzip (${(e as Error).message})`);
-    }
-    return parseCsv(decodeText(entry, inner), inner);
+    if (entry.size > MAX_TEXT_BYTES) throw new InputError(inner, tooLarge(entry.size));
+    return parseCsv(decodeText(unzipEntry(bytes, entry, inner), inner), inner);
   }
-  return parseCsv(decodeText(maybeGunzip(bytes, path), path), path);
+  const text = isGzip(bytes)
+    ? gunzip(bytes, path, { limit: MAX_TEXT_BYTES, limitWhy: TEXT_LIMIT })
+    : bytes;
+  return parseCsv(decodeText(text, path), path);
 }

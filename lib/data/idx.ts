@@ -1,42 +1,85 @@
 /**
  * The IDX format of the MNIST files, from bytes: a big-endian header (magic 2051 for
- * images, 2049 for labels, then the dimensions) followed by unsigned bytes. Bytes may be
- * gzipped. No file access here, so a browser page can import it (idx.ts reads files).
+ * images, 2049 for labels, then the dimensions) followed by unsigned bytes, exactly as many
+ * as the header promises. Bytes may be gzipped (every member read, CRC and length checked,
+ * the header checked before the rest is inflated). No file access here, so a browser page
+ * can import it (lib/io/idx.ts reads files).
  */
-import { gunzipSync } from "fflate";
 import { InputError } from "../errors.ts";
 import { INPUTS } from "../maths/network.ts";
 import type { Dataset } from "./dataset.ts";
+import { gunzip, isGzip } from "./gzip.ts";
+import { DATA_LIMIT, MAX_DATA_BYTES, megabytes } from "./text.ts";
 
-const IMAGES_MAGIC = 2051;
-const LABELS_MAGIC = 2049;
+const SIDE = 28;
+export type IdxKind = "images" | "labels";
+const MAGIC: Record<IdxKind, number> = { images: 2051, labels: 2049 };
+/** Header bytes: magic and count, then rows and columns for images. */
+export const HEADER_BYTES: Record<IdxKind, number> = { images: 16, labels: 8 };
 
-/** Gunzips when the bytes start with the gzip signature. */
-export function maybeGunzip(bytes: Uint8Array, path: string): Uint8Array {
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      return gunzipSync(bytes);
-    } catch (e) {
-      throw new InputError(`${path}: not a valid gzip file (${(e as Error).message})`);
-    }
+/**
+ * Checks an IDX header (the first HEADER_BYTES bytes, or fewer when the file is shorter)
+ * and returns the size in bytes the whole file must have.
+ */
+export function idxSize(head: Uint8Array, path: string, kind: IdxKind): number {
+  if (head.length === 0) throw new InputError(path, "empty file");
+  if (head.length < HEADER_BYTES[kind]) {
+    throw new InputError(path, `truncated IDX header (${head.length} bytes)`);
   }
-  return bytes;
-}
-
-function header(bytes: Uint8Array, path: string, magic: number, words: number): number[] {
-  if (bytes.length === 0) throw new InputError(`${path}: empty file`);
-  if (bytes.length < 4 * words) {
-    throw new InputError(`${path}: truncated IDX header (${bytes.length} bytes)`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const found = view.getUint32(0);
-  if (found !== magic) {
-    const kind = magic === IMAGES_MAGIC ? "images" : "labels";
+  if (found !== MAGIC[kind]) {
     throw new InputError(
-      `${path}: not an IDX ${kind} file (magic number ${found}, expected ${magic})`,
+      path,
+      `not an IDX ${kind} file (magic number ${found}, expected ${MAGIC[kind]})`,
     );
   }
-  return Array.from({ length: words - 1 }, (_, i) => view.getUint32(4 * (i + 1)));
+  const count = view.getUint32(4);
+  if (kind === "images") {
+    const rows = view.getUint32(8), cols = view.getUint32(12);
+    if (rows !== SIDE || cols !== SIDE) {
+      throw new InputError(path, `images are ${rows}×${cols}, expected ${SIDE}×${SIDE}`);
+    }
+  }
+  const size = HEADER_BYTES[kind] + count * (kind === "images" ? INPUTS : 1);
+  if (size > MAX_DATA_BYTES) {
+    throw new InputError(
+      path,
+      `the header promises ${count} ${kind} (${megabytes(size)} MB), more than ${DATA_LIMIT}`,
+    );
+  }
+  return size;
+}
+
+/** The count the header promises, and the data after it, of a file of exactly that size. */
+function body(bytes: Uint8Array, path: string, kind: IdxKind): { count: number; data: Uint8Array } {
+  const size = idxSize(bytes.subarray(0, HEADER_BYTES[kind]), path, kind);
+  const count = new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0);
+  if (bytes.length < size) {
+    throw new InputError(
+      path,
+      `truncated: ${bytes.length} bytes, the header promises ${count} ${kind} (${size} bytes)`,
+    );
+  }
+  if (bytes.length > size) {
+    throw new InputError(
+      path,
+      `${
+        bytes.length - size
+      } bytes after the ${count} ${kind} the header promises (${size} bytes): not an IDX file as written`,
+    );
+  }
+  return { count, data: bytes.subarray(HEADER_BYTES[kind]) };
+}
+
+/** The bytes of an IDX file, inflated when gzipped (header checked first, size bounded). */
+export function idxBytes(bytes: Uint8Array, path: string, kind: IdxKind): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
+  return gunzip(bytes, path, {
+    limit: MAX_DATA_BYTES,
+    limitWhy: DATA_LIMIT,
+    head: { bytes: HEADER_BYTES[kind], check: (head) => idxSize(head, path, kind) },
+  });
 }
 
 /** Image bytes from an IDX images file (magic 2051, n × 28 × 28). */
@@ -44,32 +87,16 @@ export function parseImages(
   bytes: Uint8Array,
   path: string,
 ): { count: number; images: Uint8Array } {
-  const [count, rows, cols] = header(bytes, path, IMAGES_MAGIC, 4);
-  if (rows * cols !== INPUTS) {
-    throw new InputError(`${path}: images are ${rows}×${cols}, expected 28×28`);
-  }
-  const expected = 16 + count * INPUTS;
-  if (bytes.length < expected) {
-    throw new InputError(
-      `${path}: truncated: ${bytes.length} bytes, the header promises ${count} images (${expected} bytes)`,
-    );
-  }
-  return { count, images: bytes.subarray(16, expected) };
+  const { count, data } = body(bytes, path, "images");
+  return { count, images: data };
 }
 
 /** Labels from an IDX labels file (magic 2049); each must be a digit 0..9. */
 export function parseLabels(bytes: Uint8Array, path: string): Uint8Array {
-  const [count] = header(bytes, path, LABELS_MAGIC, 2);
-  const expected = 8 + count;
-  if (bytes.length < expected) {
-    throw new InputError(
-      `${path}: truncated: ${bytes.length} bytes, the header promises ${count} labels (${expected} bytes)`,
-    );
-  }
-  const labels = bytes.subarray(8, expected);
+  const { data: labels } = body(bytes, path, "labels");
   const bad = labels.findIndex((l) => l > 9);
   if (bad >= 0) {
-    throw new InputError(`${path}: label ${labels[bad]} at index ${bad} is not a digit 0..9`);
+    throw new InputError(path, `label ${labels[bad]} at index ${bad} is not a digit 0..9`);
   }
   return labels;
 }
@@ -81,11 +108,12 @@ export function parseIdx(
   imagesPath: string,
   labelsPath: string,
 ): Dataset {
-  const { count, images } = parseImages(maybeGunzip(imageBytes, imagesPath), imagesPath);
-  const labels = parseLabels(maybeGunzip(labelBytes, labelsPath), labelsPath);
+  const { count, images } = parseImages(idxBytes(imageBytes, imagesPath, "images"), imagesPath);
+  const labels = parseLabels(idxBytes(labelBytes, labelsPath, "labels"), labelsPath);
   if (labels.length !== count) {
     throw new InputError(
-      `${labelsPath}: ${labels.length} labels for ${count} images in ${imagesPath}`,
+      labelsPath,
+      `${labels.length} labels for ${count} images in ${imagesPath}`,
     );
   }
   return { images, labels, count, source: imagesPath };
