@@ -1,12 +1,17 @@
 /**
- * File helpers. Outputs never destroy what is not theirs: a regular file is replaced
- * atomically (a temporary file beside it, renamed onto it, so a failed task leaves the old
- * file whole); a symlink keeps pointing where it pointed and its target is replaced that
- * way; a FIFO or a device (/dev/stdout) is written through, like `-`. Several outputs can be
- * staged to temporaries and renamed together at the end. Reads fail with one clear line.
+ * Where outputs go and how inputs are read. An output is one of: the task's own stdout or
+ * stderr (named `/dev/stdout`, or any name of the same file), written through them so that
+ * nothing else printed there overwrites it; a FIFO, `/dev/null`, a terminal or a descriptor
+ * the shell opened (`/dev/fd/N`), written through; or a regular file (created, or replaced
+ * atomically: write.ts). Other devices, sockets and files of /proc or /sys are refused, as
+ * are names that end in `/`. Inputs are read within a limit, so that a huge file, a device
+ * or a pipe that never ends (/dev/zero) fails with one line instead of filling memory.
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
+import { MAX_TEXT_BYTES, megabytes, TEXT_LIMIT } from "../data/text.ts";
+import { attributes } from "./attributes.ts";
+import { forget, sweepStale, temporary } from "./temporaries.ts";
 
 /** A regular file (or a symlink to one). */
 export async function isFile(path: string): Promise<boolean> {
@@ -18,244 +23,332 @@ export async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * Where the bytes for `path` go. `through`: an existing FIFO, device or socket, or a file
- * reached through /dev/stdout, /dev/fd/N or /proc, which is opened and written (appended
- * to, as a shell's `>>` would), never replaced. `replace`:
- * the regular file to replace (or create), `target` being the file a symlink points to, so
- * that the link keeps pointing where it pointed.
+ * An OS error's reason without Deno's decoration: `No such file or directory (os error 2):
+ * stat '/x'` → `No such file or directory`.
  */
-export async function destination(
-  path: string,
-): Promise<{ kind: "through" | "replace"; target: string; info?: Deno.FileInfo }> {
+export function reason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return e.message.replace(/ \(os error \d+\)/, "").replace(/: [a-z_]+ '.*'$/s, "");
+}
+
+/** Where the bytes of an output go (see the module's comment). */
+export type Destination =
+  | { kind: "stdout" | "stderr"; info: Deno.FileInfo }
+  | { kind: "through"; target: string; info: Deno.FileInfo }
+  | {
+    kind: "replace";
+    /** The regular file to replace or create (a symlink's target: the link stays). */
+    target: string;
+    info?: Deno.FileInfo;
+    /** The nearest folder that exists, and those still to be made under it, outermost first. */
+    folder: string;
+    missing: string[];
+  };
+
+/** Whether `info` is the same file as this process's stdout or stderr. */
+function standardStream(info: Deno.FileInfo): "stdout" | "stderr" | undefined {
+  for (const stream of ["stdout", "stderr"] as const) {
+    try {
+      const s = Deno.statSync(`/dev/${stream}`);
+      if (s.ino !== null && s.dev === info.dev && s.ino === info.ino) return stream;
+    } catch {
+      // Not Linux, or closed.
+    }
+  }
+  return undefined;
+}
+
+/** Descriptors the shell opened, named through /dev or /proc: written through, never replaced. */
+const DESCRIPTOR = /^\/(dev\/(fd\/\d+|stdin|stdout|stderr)|proc\/(self|\d+)\/fd\/\d+)$/;
+
+/** A character device's "major:minor". */
+function deviceNumbers(rdev: number): string {
+  return `${Math.floor(rdev / 256) & 0xfff}:${(rdev & 0xff) | ((Math.floor(rdev / 4096)) & ~0xff)}`;
+}
+
+function isTerminalDevice(path: string): boolean {
+  try {
+    const f = Deno.openSync(path, { write: true });
+    try {
+      return f.isTerminal();
+    } finally {
+      f.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+const NOT_HERE = "outputs are written to files, pipes, /dev/null or a terminal";
+
+/** Where the bytes written to `path` go; a place that cannot take an output is an InputError. */
+export function destination(path: string): Destination {
+  if (path === "") throw new InputError("''", "expected a file path");
+  if (path.endsWith("/")) {
+    throw new InputError(path, "ends in /, which names a folder: expected a file path");
+  }
   const absolute = resolve(path);
   let info: Deno.FileInfo | undefined;
   try {
-    info = await Deno.stat(absolute);
+    info = Deno.statSync(absolute);
   } catch (e) {
-    // Under a file that is not a folder: probeWritable says which.
+    if (e instanceof Deno.errors.FilesystemLoop) {
+      throw new InputError(path, "too many levels of symbolic links (a symlink loop?)");
+    }
     const absent = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
-    if (!absent) throw new InputError(`${path}: ${reason(e)}`);
+    if (!absent) throw new InputError(path, reason(e));
   }
-  if (info && !info.isFile && !info.isDirectory) return { kind: "through", target: absolute, info };
-  if (/^\/(proc\/|dev\/(stdout|stderr|fd\/))/.test(absolute) && info?.isFile) {
-    return { kind: "through", target: absolute, info };
+  if (info) {
+    const stream = standardStream(info);
+    if (stream) return { kind: stream, info };
+    if (info.isDirectory) throw new InputError(path, "is a folder, expected a file path");
+    if (DESCRIPTOR.test(absolute) || info.isFifo) {
+      return { kind: "through", target: absolute, info };
+    }
+    if (info.isCharDevice) {
+      if (deviceNumbers(info.rdev ?? 0) === "1:3" || isTerminalDevice(absolute)) {
+        return { kind: "through", target: absolute, info };
+      }
+      throw new InputError(
+        path,
+        `is a device (character device ${deviceNumbers(info.rdev ?? 0)}): ${NOT_HERE}`,
+      );
+    }
+    if (info.isBlockDevice) throw new InputError(path, `is a block device: ${NOT_HERE}`);
+    if (info.isSocket) throw new InputError(path, `is a socket: ${NOT_HERE}`);
+    const target = Deno.realPathSync(absolute);
+    if (/^\/(proc|sys)\//.test(target)) {
+      throw new InputError(path, `is a file of /${target.split("/")[1]}: ${NOT_HERE}`);
+    }
+    return { kind: "replace", target, info, folder: dirname(target), missing: [] };
   }
-  if (info) return { kind: "replace", target: await Deno.realPath(absolute), info };
-  // Not there yet; a dangling symlink is followed to the file it will create.
-  let p = absolute;
-  for (let hops = 0; hops < 40; hops++) {
+  // Not there yet: a dangling symlink is followed to the file it will create.
+  let target = absolute;
+  for (let hops = 0;; hops++) {
+    if (hops === 40) throw new InputError(path, "too many levels of symbolic links");
     let link: Deno.FileInfo;
     try {
-      link = await Deno.lstat(p);
+      link = Deno.lstatSync(target);
     } catch {
-      return { kind: "replace", target: p };
+      break;
     }
-    if (!link.isSymlink) return { kind: "replace", target: p };
-    p = resolve(dirname(p), await Deno.readLink(p));
+    if (!link.isSymlink) break;
+    target = resolve(dirname(target), Deno.readLinkSync(target));
   }
-  throw new InputError(`${path}: too many levels of symbolic links`);
+  const missing: string[] = [];
+  let folder = dirname(target);
+  for (;;) {
+    let here: Deno.FileInfo | undefined;
+    try {
+      here = Deno.lstatSync(folder);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) {
+        throw new InputError(path, `cannot use folder ${folder}: ${reason(e)}`);
+      }
+    }
+    if (here === undefined) {
+      missing.unshift(folder);
+      folder = dirname(folder);
+      continue;
+    }
+    let real: Deno.FileInfo;
+    try {
+      real = Deno.statSync(folder);
+    } catch {
+      throw new InputError(
+        path,
+        `${folder} is a symlink to ${Deno.readLinkSync(folder)}, which does not exist`,
+      );
+    }
+    if (!real.isDirectory) throw new InputError(path, `${folder} is not a folder`);
+    break;
+  }
+  if (target !== absolute && missing.length > 0) {
+    throw new InputError(
+      path,
+      `is a symlink to ${target}, whose folder ${
+        missing[0]
+      } does not exist (folders are made only for a path as given)`,
+    );
+  }
+  return { kind: "replace", target, folder: Deno.realPathSync(folder), missing };
 }
 
 /**
  * What makes two paths the same file: device and inode when it exists, otherwise the real
  * folder it would be created in and its name. Two paths with the same key are one file.
  */
-export async function fileKey(path: string): Promise<string> {
-  const { target, info } = await destination(path);
-  if (info?.ino != null) return `inode ${info.dev}:${info.ino}`;
+export function fileKey(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    if (info.ino !== null) return `inode ${info.dev}:${info.ino}`;
+  } catch {
+    // Not there (yet).
+  }
+  let target = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!Deno.lstatSync(target).isSymlink) break;
+      target = resolve(dirname(target), Deno.readLinkSync(target));
+    } catch {
+      break;
+    }
+  }
   let dir = dirname(target);
   try {
-    dir = await Deno.realPath(dir);
+    dir = Deno.realPathSync(dir);
   } catch {
     // A folder that does not exist yet: its resolved name is all there is.
   }
   return `path ${join(dir, basename(target))}`;
 }
 
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * True when stdout was closed when the task started (`>&-`): the runtime then opens
+ * /dev/null for reading and writing in its place, which no shell redirection does. Linux only.
+ */
+export function stdoutClosed(): boolean {
+  try {
+    const info = Deno.statSync("/dev/stdout");
+    if (!info.isCharDevice || deviceNumbers(info.rdev ?? 0) !== "1:3") return false;
+    const flags = /^flags:\s*(\d+)$/m.exec(Deno.readTextFileSync("/proc/self/fdinfo/1"));
+    return flags !== null && (parseInt(flags[1], 8) & 3) === 2;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Checks before any work that `path` can be written: not a folder, and a temporary file
- * can be created (and is removed) in the folder that would receive it — its nearest
- * existing ancestor when folders are still to be created. A FIFO or device is not probed.
+ * Checks before any work that `path` can take an output, and removes what earlier runs
+ * killed on the way left beside it (temporaries.ts sweepStale). For a file: neither it nor
+ * its folder is immutable or append-only, and a probe file can be created and removed in
+ * the folder that would receive it (its nearest existing ancestor when folders are still
+ * to be made). A FIFO is not opened (that would wait for a reader).
  */
-export async function probeWritable(path: string): Promise<void> {
-  if (path === "") throw new InputError(`'': expected a file path`);
-  const { kind, target, info } = await destination(path);
-  if (info?.isDirectory) throw new InputError(`${path}: is a folder, expected a file path`);
-  if (kind === "through") return;
-  let dir = dirname(target);
-  for (;;) {
-    try {
-      const d = await Deno.stat(dir);
-      if (!d.isDirectory) throw new InputError(`${path}: ${dir} is not a folder`);
-      break;
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      const absent = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
-      if (!absent || dirname(dir) === dir) {
-        throw new InputError(`${path}: cannot use folder ${dir}: ${reason(e)}`);
-      }
-      dir = dirname(dir);
-    }
+export function probeWritable(path: string): Destination {
+  const where = destination(path);
+  if (where.kind === "stdout" && stdoutClosed()) {
+    throw new InputError(path, "is stdout, which is closed: redirect it (> file, or > /dev/null)");
   }
-  const probe = join(dir, `.${basename(target)}.${Deno.pid}.probe.tmp`);
+  if (where.kind !== "replace") return where;
+  sweepStale(where.target);
+  const { target, info, folder } = where;
+  const own = info && attributes(target);
+  if (own?.immutable) throw new InputError(path, "is immutable (chattr +i): it cannot be replaced");
+  if (own?.appendOnly) {
+    throw new InputError(path, "is append-only (chattr +a): it cannot be replaced");
+  }
+  const dir = attributes(folder);
+  if (dir?.immutable) {
+    throw new InputError(path, `cannot write in ${folder}: the folder is immutable (chattr +i)`);
+  }
+  if (dir?.appendOnly) {
+    throw new InputError(
+      path,
+      `cannot write in ${folder}: the folder is append-only (chattr +a), so no file can be replaced in it`,
+    );
+  }
+  const probe = temporary(join(folder, basename(target)), "probe");
   try {
-    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
+    Deno.writeFileSync(probe, new Uint8Array(0), { createNew: true });
   } catch (e) {
-    throw new InputError(`${path}: cannot write in ${dir}: ${reason(e)}`);
+    forget(probe);
+    throw new InputError(path, `cannot write in ${folder}: ${reason(e)}`);
   }
-  await Deno.remove(probe).catch(() => {});
-}
-
-/** One output staged to a temporary file, waiting for `commit` to put it in place. */
-export interface Staged {
-  /** Written through (a FIFO, a device) at commit: cannot be undone, so committed first. */
-  readonly through: boolean;
-  /** Renames the temporary onto the target (or writes through a FIFO/device). */
-  commit(): Promise<void>;
-  /** After a commit: puts the old file back (or removes the new one if there was none). */
-  undo(): Promise<void>;
-  /** Removes the temporaries (and the kept old file); the target is left as it is. */
-  abort(): Promise<void>;
-}
-
-/**
- * Writes `content` to a temporary file beside the final target of `path` (creating
- * folders as needed); nothing at `path` changes until `commit`. A FIFO or a device is
- * written through at `commit` instead.
- */
-export async function stageFile(path: string, content: string | Uint8Array): Promise<Staged> {
-  const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  const { kind, target, info } = await destination(path);
-  if (kind === "through") {
-    return {
-      through: true,
-      async commit() {
-        try {
-          // No truncate, no create: the bytes go through to whatever reads or holds them.
-          const file = await Deno.open(target, { write: true, append: true });
-          try {
-            let offset = 0;
-            while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-          } finally {
-            file.close();
-          }
-        } catch (e) {
-          throw new InputError(`${path}: cannot write: ${reason(e)}`);
-        }
-      },
-      async undo() {},
-      async abort() {},
-    };
-  }
-  const dir = dirname(target);
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    Deno.removeSync(probe);
   } catch (e) {
-    throw new InputError(`${path}: cannot create folder ${dir}: ${reason(e)}`);
+    throw new InputError(path, `cannot remove files in ${folder}: ${reason(e)}`);
   }
-  const stem = join(dir, `.${basename(target)}.${Deno.pid}.${Date.now()}`);
-  const tmp = `${stem}.tmp`, old = `${stem}.old`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw new InputError(`${path}: cannot write: ${reason(e)}`);
-  }
-  let kept = false;
-  const abort = async () => {
-    await Deno.remove(tmp).catch(() => {});
-    if (kept) await Deno.remove(old).catch(() => {});
-    kept = false;
-  };
-  return {
-    through: false,
-    abort,
-    async commit() {
-      try {
-        // A second name for the old file, so that undo can put it back.
-        if (info?.isFile) kept = await Deno.link(target, old).then(() => true, () => false);
-        await Deno.rename(tmp, target);
-      } catch (e) {
-        await abort();
-        throw new InputError(`${path}: cannot write: ${reason(e)}`);
-      }
-    },
-    async undo() {
-      if (kept) await Deno.rename(old, target).catch(() => {});
-      else if (!info) await Deno.remove(target).catch(() => {});
-      kept = false;
-    },
-  };
+  forget(probe);
+  return where;
 }
 
-/**
- * Writes several files so that an error leaves every old file as it was: all are staged to
- * temporaries first, then renamed together; if one rename fails, those already done are
- * undone. Files written through (FIFOs, devices) go first, since they cannot be undone.
- */
-export async function writeFilesAtomic(
-  files: readonly { path: string; content: string | Uint8Array }[],
-): Promise<void> {
-  const staged: Staged[] = [];
-  try {
-    for (const f of files) staged.push(await stageFile(f.path, f.content));
-  } catch (e) {
-    await Promise.all(staged.map((s) => s.abort()));
-    throw e;
+/** A read error in the words of the file. */
+function readError(path: string, e: unknown): InputError {
+  if (e instanceof InputError) return e;
+  if (e instanceof Deno.errors.NotFound) return new InputError(path, "file not found");
+  if (e instanceof Deno.errors.IsADirectory) {
+    return new InputError(path, "is a folder, expected a file");
   }
-  staged.sort((a, b) => Number(b.through) - Number(a.through));
-  for (const [k, s] of staged.entries()) {
-    try {
-      await s.commit();
-    } catch (e) {
-      for (const done of staged.slice(0, k)) await done.undo();
-      await Promise.all(staged.map((t) => t.abort()));
-      throw e;
-    }
+  if (e instanceof Deno.errors.FilesystemLoop) {
+    return new InputError(path, "too many levels of symbolic links (a symlink loop?)");
   }
-  await Promise.all(staged.map((s) => s.abort()));
+  return new InputError(path, `cannot read: ${reason(e)}`);
 }
 
-/** Writes one file atomically (see stageFile): the old file stays whole until the rename. */
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  await writeFilesAtomic([{ path, content }]);
-}
-
-/**
- * Reads a whole file; a missing or unreadable file is an InputError naming it. The buffer
- * is sized from the file's length first: Deno.readFile grows it chunk by chunk, which
- * more than doubles the time to read the 47 MB training images.
- */
-export async function readInput(path: string): Promise<Uint8Array> {
+/** Opens an input and runs `work` on it; errors are InputErrors naming `path`. */
+export async function withInput<T>(
+  path: string,
+  work: (file: Deno.FsFile, info: Deno.FileInfo) => Promise<T>,
+): Promise<T> {
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(path);
     const info = await file.stat();
     if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
-    if (!info.isFile) return await Deno.readFile(path);
-    const bytes = new Uint8Array(info.size);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const n = await file.read(bytes.subarray(offset));
-      if (n === null) break;
-      offset += n;
-    }
-    // A file that grew or shrank while being read: fall back to the plain read.
-    if (offset !== bytes.length || (await file.read(new Uint8Array(1))) !== null) {
-      return await Deno.readFile(path);
-    }
-    return bytes;
+    return await work(file, info);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new InputError(`${path}: file not found`);
-    if (e instanceof Deno.errors.IsADirectory) {
-      throw new InputError(`${path}: is a folder, expected a file`);
-    }
-    throw new InputError(`${path}: cannot read: ${reason(e)}`);
+    throw readError(path, e);
   } finally {
     file?.close();
   }
+}
+
+/**
+ * `prefix` (bytes already read), then up to `max` bytes in all from where the file stands
+ * (fewer at its end); `hint`: the likely size in all.
+ */
+export async function readUpTo(
+  file: Deno.FsFile,
+  max: number,
+  hint = 1 << 16,
+  prefix: Uint8Array = new Uint8Array(0),
+): Promise<Uint8Array> {
+  let bytes = new Uint8Array(Math.max(1, prefix.length, Math.min(max, hint)));
+  bytes.set(prefix);
+  let length = prefix.length;
+  while (length < max) {
+    if (length === bytes.length) {
+      const grown = new Uint8Array(Math.min(max, bytes.length * 2));
+      grown.set(bytes);
+      bytes = grown;
+    }
+    const n = await file.read(bytes.subarray(length));
+    if (n === null) break;
+    length += n;
+  }
+  return bytes.subarray(0, length);
+}
+
+/** The error for an input beyond its limit. */
+export function beyondLimit(path: string, size: number | undefined, limitWhy: string): InputError {
+  return new InputError(
+    path,
+    size === undefined
+      ? `more than ${limitWhy}, and still going (a device or a pipe that never ends?)`
+      : `${megabytes(size)} MB, more than ${limitWhy}`,
+  );
+}
+
+/**
+ * Reads a whole input of at most `limit` bytes: a regular file larger than that is refused
+ * from its size, before a byte is read, and anything else (a pipe, a device) once `limit`
+ * bytes have come and more follow. A missing or unreadable file is an InputError naming it.
+ */
+export async function readInput(
+  path: string,
+  limit = MAX_TEXT_BYTES,
+  limitWhy = TEXT_LIMIT,
+): Promise<Uint8Array> {
+  return await withInput(path, async (file, info) => {
+    if (info.isFile && info.size > limit) throw beyondLimit(path, info.size, limitWhy);
+    // Sized from the file's length first: growing chunk by chunk more than doubles the time
+    // to read the 47 MB training images.
+    const bytes = await readUpTo(file, limit + 1, info.isFile ? info.size + 1 : undefined);
+    if (bytes.length > limit) {
+      throw beyondLimit(path, info.isFile ? bytes.length : undefined, limitWhy);
+    }
+    return bytes;
+  });
 }

@@ -37,28 +37,39 @@ function outOfRange(r: Record<(typeof FIELDS)[number], number>): string | undefi
  */
 export function parseJsonl(text: string, source: string): SweepRecord[] {
   const records: SweepRecord[] = [];
+  // Each learning rate's iterations as tune writes them: increasing. Two reports appended,
+  // or a line repeated, would otherwise draw as a zig-zag.
+  const lastIteration = new Map<number, { iteration: number; line: number }>();
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === "") continue;
-    const where = `${source}:${i + 1}`;
+    const where = `line ${i + 1}`;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      throw new InputError(`${where}: not a JSON object`);
+      throw new InputError(source, `${where}: not a JSON object`);
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new InputError(`${where}: not a JSON object`);
+      throw new InputError(source, `${where}: not a JSON object`);
     }
     const o = value as Record<string, unknown>;
     for (const f of FIELDS) {
       if (typeof o[f] !== "number" || !Number.isFinite(o[f])) {
-        throw new InputError(`${where}: "${f}" is missing or not a finite number`);
+        throw new InputError(source, `${where}: "${f}" is missing or not a finite number`);
       }
     }
     const problem = outOfRange(o as Record<(typeof FIELDS)[number], number>);
-    if (problem) throw new InputError(`${where}: ${problem}`);
+    if (problem) throw new InputError(source, `${where}: ${problem}`);
+    const before = lastIteration.get(o.learning_rate as number);
+    if (before && (o.iteration as number) <= before.iteration) {
+      throw new InputError(
+        source,
+        `${where}: learning rate ${o.learning_rate} goes back to iteration ${o.iteration} after iteration ${before.iteration} (line ${before.line}): two reports in one file, or a line repeated?`,
+      );
+    }
+    lastIteration.set(o.learning_rate as number, { iteration: o.iteration as number, line: i + 1 });
     records.push({
       learningRate: o.learning_rate as number,
       iteration: o.iteration as number,
@@ -66,6 +77,6 @@ export function parseJsonl(text: string, source: string): SweepRecord[] {
       loss: o.loss as number,
     });
   }
-  if (records.length === 0) throw new InputError(`${source}: no records (empty report)`);
+  if (records.length === 0) throw new InputError(source, "no records (empty report)");
   return records;
 }
