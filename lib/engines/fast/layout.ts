@@ -64,6 +64,9 @@ export interface Layout {
   bytes: number;
 }
 
+/** The most hidden units the fast engine holds: W_hT (784 × hidden, float32) within 16 MiB. */
+export const MAX_HIDDEN = 5348;
+
 export function paddedHidden(hidden: number): number {
   return Math.ceil(hidden / 4) * 4;
 }
@@ -106,8 +109,8 @@ export function layout(
   },
 ): Layout {
   const hp = paddedHidden(hidden);
-  if (INPUTS * 4 * hp > 1 << 24) {
-    throw new RangeError(`the fast engine takes at most 5348 hidden units, got ${hidden}`);
+  if (hidden > MAX_HIDDEN) {
+    throw new RangeError(`the fast engine takes at most ${MAX_HIDDEN} hidden units, got ${hidden}`);
   }
   const block = columnWise ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
   const blocks = columnWise ? blockStarts(count, block).length - 1 : 0;
