@@ -6,28 +6,23 @@ import { confusionHeatmap } from "../lib/pictures/charts.ts";
 import { predictWith } from "../lib/engines/choose.ts";
 import { evaluation } from "../lib/training/evaluate.ts";
 import { InputError } from "../lib/errors.ts";
-import { writeFilesAtomic } from "../lib/io/files.ts";
 import { loadModel } from "../lib/io/model.ts";
 import { hiddenSize } from "../lib/maths/network.ts";
+import { printJson, say } from "./console.ts";
+import { dataInputs, dataPath, locateData, readData } from "./data.ts";
 import {
-  checkHidden,
-  checkOutputs,
   type Command,
   DATA_FLAGS,
-  dataInputs,
   ENGINE_FLAG,
   engineName,
-  locateData,
-  main,
-  named,
+  OUTPUT_NOTES,
   parseFlags,
-  picturePaths,
-  plotFiles,
-  printJson,
-  readData,
   text,
-  withFlag,
-} from "./common.ts";
+} from "./flags.ts";
+import { checkHidden, checkMemory, predictionBytes } from "./limits.ts";
+import { main } from "./main.ts";
+import { checkOutputs, picturePaths, plotFiles, save } from "./outputs.ts";
+import { named } from "./paths.ts";
 
 const DEFAULT_WEIGHTS = "resources/weights_and_biases.json";
 
@@ -39,7 +34,7 @@ export const command: Command = {
     weights: {
       type: "string",
       arg: "FILE",
-      help: "the model to evaluate",
+      help: "the model to evaluate; - for stdin",
       default: DEFAULT_WEIGHTS,
     },
     ...DATA_FLAGS,
@@ -51,32 +46,50 @@ export const command: Command = {
     ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
+  notes: [
+    "Checked before the test set is read: the flags, the model (shapes, finite numbers, weights small enough that no output overflows), the engine's limit on the model's hidden size, the memory prediction needs, and the heatmap's place.",
+    ...OUTPUT_NOTES,
+  ],
 };
 
 export async function run(args: string[]): Promise<void> {
   const values = parseFlags(command, args);
   if (!values) return;
-  const weights = text(values, "weights")!;
+  const weights = named("--weights", text(values, "weights")!, "input");
   const plotPath = text(values, "plot");
   const engine = engineName(values);
   const plots = plotPath === undefined ? [] : picturePaths("--plot", plotPath, true);
-  const testFiles = (await locateData("test", values))!;
-  await checkOutputs([named("--weights", weights), ...dataInputs(testFiles)], plots);
-  const net = await withFlag("--weights", weights, () => loadModel(weights)).catch((e) => {
-    const missing = weights === DEFAULT_WEIGHTS && e instanceof InputError &&
-      e.message.endsWith("file not found");
+  const data = dataPath(values);
+  const testFiles = (await locateData("test", data))!;
+  checkOutputs(
+    [weights, ...(data ? [data] : []), ...dataInputs(testFiles)],
+    plots,
+    values.json === true,
+  );
+  const net = await loadModel(weights.path).catch((e) => {
+    const missing = weights.given === DEFAULT_WEIGHTS && e instanceof InputError &&
+      e.problem === "file not found";
     throw missing
-      ? new InputError(`${e.message}; train a model first with \`deno task train\``)
+      ? new InputError(weights.path, `${e.problem}; train a model first with \`deno task train\``)
       : e;
   });
-  checkHidden(hiddenSize(net), engine, `--weights ${weights} has ${hiddenSize(net)} hidden units`);
-  const test = await readData(testFiles, values, "test");
+  const hidden = hiddenSize(net);
+  checkHidden(hidden, engine, `--weights ${weights.given} has ${hidden} hidden units`);
+  const test = await readData(testFiles, "test");
+  if (engine === "reference") {
+    checkMemory(
+      predictionBytes(hidden, test.count),
+      `--weights ${weights.given} (${hidden} hidden units) with --engine reference on ${test.count} digits`,
+      "the hidden layer's values for every digit, in float64",
+      "use the fast engine (up to 5348 hidden units) or fewer test digits",
+    );
+  }
   const result = evaluation(test.labels, await predictWith(engine, net, test));
   if (plotPath !== undefined) {
     const figure = await confusionHeatmap(result.confusion, {
       title: `Confusion matrix: accuracy ${result.accuracy.toFixed(4)} on ${result.total} digits`,
     });
-    await writeFilesAtomic(plotFiles(figure, plotPath));
+    await save(plotFiles(figure, plots));
   }
   if (values.json === true) {
     printJson({
@@ -88,22 +101,20 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  console.log(`model: ${weights}`);
-  console.log(
-    `data:  ${text(values, "data") ?? "the embedded MNIST test set"} (${test.count} digits)`,
-  );
-  console.log(`test accuracy: ${result.accuracy.toFixed(4)} (${result.correct}/${result.total})`);
-  console.log("");
-  console.log(formatConfusion(result.confusion));
-  console.log("");
+  say(`model: ${weights.given}`);
+  say(`data:  ${data?.given ?? "the embedded MNIST test set"} (${test.count} digits)`);
+  say(`test accuracy: ${result.accuracy.toFixed(4)} (${result.correct}/${result.total})`);
+  say("");
+  say(formatConfusion(result.confusion));
+  say("");
   const [[tp, fn], [fp, tn]] = result.binaryConfusion;
   const w = String(Math.max(tp, fn, fp, tn)).length;
-  console.log("binary confusion matrix (summed over the ten one-vs-rest matrices):");
-  console.log(`  TP ${String(tp).padStart(w)}   FN ${String(fn).padStart(w)}`);
-  console.log(`  FP ${String(fp).padStart(w)}   TN ${String(tn).padStart(w)}`);
+  say("binary confusion matrix (summed over the ten one-vs-rest matrices):");
+  say(`  TP ${String(tp).padStart(w)}   FN ${String(fn).padStart(w)}`);
+  say(`  FP ${String(fp).padStart(w)}   TN ${String(tn).padStart(w)}`);
   if (plotPath !== undefined) {
-    console.log("");
-    console.log(`heatmap: ${plots.map((p) => p.path).join(" and ")}`);
+    say("");
+    say(`heatmap: ${plots.map((p) => p.path).join(" and ")}`);
   }
 }
 

@@ -5,7 +5,9 @@
 import { buildSite } from "../playground/build.ts";
 import { serveSite } from "../playground/server.ts";
 import { InputError } from "../lib/errors.ts";
-import { type Command, main, parseFlags, text } from "./common.ts";
+import { say } from "./console.ts";
+import { type Command, parseFlags, text } from "./flags.ts";
+import { main } from "./main.ts";
 
 export const command: Command = {
   name: "playground",
@@ -20,8 +22,8 @@ export const command: Command = {
 /** A port number 0..65535. */
 export function port(raw: string): number {
   const n = Number(raw);
-  if (raw.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new InputError(`--port ${raw}: expected a whole number from 0 to 65535`);
+  if (!/^[0-9]+$/.test(raw) || n > 65535) {
+    throw new InputError(`--port ${raw}`, "expected a whole number from 0 to 65535");
   }
   return n;
 }
@@ -46,13 +48,13 @@ export async function run(args: string[]): Promise<void> {
       isolated: true,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        console.log(`playground: http://${host}:${port}/ (Ctrl-C stops it)`);
+        say(`playground: http://${host}:${port}/ (Ctrl-C stops it)`);
       },
     });
   } catch (e) {
     Deno.removeSync(root, { recursive: true });
     if (e instanceof Deno.errors.AddrInUse || e instanceof Deno.errors.AddrNotAvailable) {
-      throw new InputError(`--host ${hostname} --port ${chosen}: ${(e as Error).message}`);
+      throw new InputError(`--host ${hostname} --port ${chosen}`, (e as Error).message);
     }
     throw e;
   }

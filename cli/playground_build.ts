@@ -4,7 +4,9 @@
  */
 import { buildSite } from "../playground/build.ts";
 import { InputError } from "../lib/errors.ts";
-import { type Command, main, parseFlags, text } from "./common.ts";
+import { say } from "./console.ts";
+import { type Command, parseFlags, text } from "./flags.ts";
+import { main } from "./main.ts";
 
 export const command: Command = {
   name: "playground:build",
@@ -20,9 +22,11 @@ export async function run(args: string[]): Promise<void> {
   if (!values) return;
   const out = text(values, "out")!;
   const info = await Deno.stat(out).catch(() => undefined);
-  if (info && !info.isDirectory) throw new InputError(`--out ${out}: is a file, expected a folder`);
+  if (info && !info.isDirectory) {
+    throw new InputError(`--out ${out}`, "is a file, expected a folder");
+  }
   await buildSite(out);
-  console.log(
+  say(
     `playground written to ${out}/ (serve that folder over http; index.html is the page)`,
   );
 }

@@ -4,20 +4,13 @@
  */
 import { learningCurves } from "../lib/pictures/charts.ts";
 import { decodeText } from "../lib/data/text.ts";
-import { readInput, writeFilesAtomic } from "../lib/io/files.ts";
-import {
-  checkOutputs,
-  type Command,
-  main,
-  named,
-  parseFlags,
-  picturePaths,
-  plotFiles,
-  printJson,
-  text,
-  withFlag,
-} from "./common.ts";
+import { readInput } from "../lib/io/files.ts";
 import { parseJsonl } from "../lib/io/report.ts";
+import { printJson, say } from "./console.ts";
+import { type Command, OUTPUT_NOTES, parseFlags, text } from "./flags.ts";
+import { main } from "./main.ts";
+import { checkOutputs, picturePaths, plotFiles, save } from "./outputs.ts";
+import { named } from "./paths.ts";
 
 export const command: Command = {
   name: "plot",
@@ -27,7 +20,7 @@ export const command: Command = {
     report: {
       type: "string",
       arg: "FILE",
-      help: "the JSONL report to read",
+      help: "the JSONL report to read; - for stdin",
       default: "resources/hyper-tune.jsonl",
     },
     plot: {
@@ -39,27 +32,27 @@ export const command: Command = {
     title: { type: "string", arg: "TEXT", help: "the plot's title" },
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
+  notes: [
+    "The report is checked line by line as tune writes it (learning rate > 0, whole iterations that increase for each rate, accuracy in [0, 1], loss ≥ 0): two reports appended in one file are refused. Control characters in --title are drawn as \\xNN.",
+    ...OUTPUT_NOTES,
+  ],
 };
 
 export async function run(args: string[]): Promise<void> {
   const values = parseFlags(command, args);
   if (!values) return;
-  const report = text(values, "report")!;
+  const report = named("--report", text(values, "report")!, "input");
   const plotPath = text(values, "plot")!;
   const plots = picturePaths("--plot", plotPath, true);
-  await checkOutputs([named("--report", report)], plots);
-  const records = await withFlag(
-    "--report",
-    report,
-    async () => parseJsonl(decodeText(await readInput(report), report), report),
-  );
+  checkOutputs([report], plots, values.json === true);
+  const records = parseJsonl(decodeText(await readInput(report.path), report.path), report.path);
   const figure = await learningCurves(records, { title: text(values, "title") });
-  await writeFilesAtomic(plotFiles(figure, plotPath));
+  await save(plotFiles(figure, plots));
   const written = plots.map((p) => p.path);
   const rates = [...new Set(records.map((r) => r.learningRate))];
   if (values.json === true) {
     printJson({
-      report,
+      report: report.given,
       records: records.length,
       learning_rates: rates,
       plot: plotPath,
@@ -67,8 +60,8 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  console.log(`${records.length} records, learning rates ${rates.join(", ")}`);
-  console.log(`plot: ${written.join(" and ")}`);
+  say(`${records.length} records, learning rates ${rates.join(", ")}`);
+  say(`plot: ${written.join(" and ")}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

@@ -1,8 +1,10 @@
 /**
- * Progress of long work on stderr: a redrawn bar when stderr is a terminal, a plain line
- * every tenth of the way otherwise (logs and CI), so stdout stays clean for --json.
+ * Progress of long work on stderr: a redrawn bar when stderr is a terminal that can redraw
+ * (not TERM=dumb), plain lines otherwise (logs and CI) — one every tenth of the way, and at
+ * least one every ten seconds, so that a long run shows it is alive. Best effort: a stderr
+ * that fails stops the progress, never the work.
  */
-const encoder = new TextEncoder();
+import { toStderr } from "./console.ts";
 
 export interface Progress {
   /** Reports that `done` of `total` steps are finished; `note` is shown after the count. */
@@ -11,13 +13,17 @@ export interface Progress {
   finish(note?: string): void;
 }
 
-function write(s: string): void {
-  Deno.stderr.writeSync(encoder.encode(s));
-}
+/** Plain lines at least this often, in milliseconds. */
+const PLAIN_EVERY_MS = 10_000;
 
 function seconds(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** Whether stderr is a terminal that understands redraws. */
+export function redraws(): boolean {
+  return Deno.stderr.isTerminal() && Deno.env.get("TERM") !== "dumb";
 }
 
 export function progress(
@@ -27,8 +33,13 @@ export function progress(
 ): Progress {
   if (options.quiet) return { update() {}, finish() {} };
   const start = performance.now();
-  const tty = Deno.stderr.isTerminal();
+  const tty = redraws();
+  let broken = false;
+  const write = (s: string) => {
+    if (!broken) broken = !toStderr(s);
+  };
   let lastDraw = 0;
+  let lastLine = start;
   let nextTenth = 1;
   let last = 0;
 
@@ -50,8 +61,12 @@ export function progress(
         const width = 24, filled = Math.round(width * done / total);
         const bar = "█".repeat(filled) + "░".repeat(width - filled);
         write(`\r\x1b[2K${bar} ${line(done, note)}`);
-      } else if (done * 10 >= nextTenth * total) {
+        return;
+      }
+      const now = performance.now();
+      if (done * 10 >= nextTenth * total || now - lastLine >= PLAIN_EVERY_MS) {
         while (done * 10 >= nextTenth * total) nextTenth++;
+        lastLine = now;
         write(`${line(done, note)}\n`);
       }
     },

@@ -2,36 +2,36 @@
  * `deno task train`: full-batch gradient descent on MNIST, like the original train.py.
  * Writes the model (the original's JSON format) only when training finished.
  */
+import type { Dataset } from "../lib/data/dataset.ts";
 import type { MnistFiles } from "../lib/io/mnist.ts";
-import { createEngine, predictWith } from "../lib/engines/choose.ts";
-import { evaluation } from "../lib/training/evaluate.ts";
+import { createEngine, type EngineName, predictWith } from "../lib/engines/choose.ts";
+import type { TrainingEngine } from "../lib/engines/engine.ts";
+import { type Evaluation, evaluation } from "../lib/training/evaluate.ts";
 import { InputError } from "../lib/errors.ts";
-import { saveModel } from "../lib/io/model.ts";
+import { toModelJson } from "../lib/io/model.ts";
 import { initNetwork } from "../lib/maths/init.ts";
 import type { Network } from "../lib/maths/network.ts";
 import { createRng } from "../lib/maths/random.ts";
-import { train } from "../lib/training/train.ts";
+import { train, type TrainingRecord } from "../lib/training/train.ts";
+import { printJson, say } from "./console.ts";
+import { dataInputs, dataPath, locateData, readData, testSplit } from "./data.ts";
 import {
-  checkHidden,
-  checkOutputs,
   type Command,
-  dataInputs,
   ENGINE_FLAG,
   engineName,
   given,
-  locateData,
-  main,
-  named,
+  OUTPUT_NOTES,
   parseFlags,
   positiveInt,
   positiveNumber,
-  printJson,
-  readData,
   seed,
   text,
   TRAINING_FLAGS,
-  type Values,
-} from "./common.ts";
+} from "./flags.ts";
+import { checkHidden, checkMemory, referenceBytes } from "./limits.ts";
+import { main } from "./main.ts";
+import { checkOutputs, save } from "./outputs.ts";
+import { named, type NamedPath } from "./paths.ts";
 import { progress } from "./progress.ts";
 
 export const command: Command = {
@@ -60,127 +60,228 @@ export const command: Command = {
     out: {
       type: "string",
       arg: "FILE",
-      help: "where to write the model",
+      help: "where to write the model; - for stdout",
       default: "resources/weights_and_biases.json",
     },
     ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
+  notes: [
+    "Checked before training: the flags, the data's location, the test split (read first: a broken one stops the run), the model's place (--out), the engine's limit on --hidden and the memory the run needs. A loss that blows up stops the run (no model written), and so does a learning rate whose first step moves no weight.",
+    ...OUTPUT_NOTES,
+  ],
 };
 
-export async function run(args: string[]): Promise<void> {
+interface Settings {
+  batchSize?: number;
+  epochs?: number;
+  steps?: number;
+  learningRate: number;
+  rawRate: string;
+  hidden: number;
+  limit?: number;
+  engine: EngineName;
+  out: NamedPath;
+  json: boolean;
+  seed: number;
+  data?: NamedPath;
+}
+
+/** The flags, checked. */
+function settings(args: string[]): Settings | undefined {
   const values = parseFlags(command, args);
-  if (!values) return;
-  const batchSize = positiveInt(values, "batch-size");
+  if (!values) return undefined;
   const epochs = positiveInt(values, "epochs");
   if (epochs !== undefined && given(args, "iterations")) {
     throw new InputError("--epochs and --iterations both say how long to train: give one");
   }
-  const steps = epochs === undefined ? positiveInt(values, "iterations")! : undefined;
-  const learningRate = positiveNumber(text(values, "learning-rate")!, "learning-rate");
-  const hidden = positiveInt(values, "hidden")!;
-  const limit = positiveInt(values, "limit");
-  const engine = engineName(values);
-  const out = text(values, "out")!;
-  const json = values.json === true;
-  const rngSeed = seed(values);
-  checkHidden(hidden, engine);
-  // Everything that can fail is found before training: where the data is, that the model
-  // can be written and overwrites neither the data nor anything else.
-  const trainFiles = (await locateData("train", values))!;
-  const { files: testFiles, none: noTestSet } = await testSplit(values);
-  await checkOutputs([...dataInputs(trainFiles), ...dataInputs(testFiles)], [named("--out", out)]);
+  const rawRate = text(values, "learning-rate")!;
+  const s: Settings = {
+    batchSize: positiveInt(values, "batch-size"),
+    epochs,
+    steps: epochs === undefined ? positiveInt(values, "iterations")! : undefined,
+    learningRate: positiveNumber(rawRate, "learning-rate"),
+    rawRate,
+    hidden: positiveInt(values, "hidden")!,
+    limit: positiveInt(values, "limit"),
+    engine: engineName(values),
+    out: named("--out", text(values, "out")!),
+    json: values.json === true,
+    seed: seed(values),
+    data: dataPath(values),
+  };
+  checkHidden(s.hidden, s.engine);
+  return s;
+}
 
-  const started = performance.now();
-  const data = await readData(trainFiles, values, "train", limit);
-  // A broken test split is found now, not after minutes of training.
-  const test = testFiles && await readData(testFiles, values, "test");
-  const stepsPerEpoch = Math.ceil(data.count / Math.min(batchSize ?? data.count, data.count));
-  const miniBatch = stepsPerEpoch > 1;
-  const iterations = steps ?? epochs! * stepsPerEpoch;
-  const network = initNetwork(createRng(rngSeed), hidden);
-  const trainer = await createEngine({ engine, network, data, batchSize, seed: rngSeed });
+/**
+ * Everything that can fail is found before training: where the data is, that the model can
+ * be written and overwrites neither the data nor anything else.
+ */
+async function prepare(s: Settings) {
+  const trainFiles = (await locateData("train", s.data))!;
+  const { files: testFiles, none: noTestSet } = await testSplit(s.data);
+  checkOutputs(
+    [...(s.data ? [s.data] : []), ...dataInputs(trainFiles), ...dataInputs(testFiles)],
+    [s.out],
+    s.json,
+  );
+  return { trainFiles, testFiles, noTestSet };
+}
+
+/** The data, and the test split (a broken one is found now, not after training). */
+async function load(s: Settings, trainFiles: MnistFiles, testFiles?: MnistFiles) {
+  const data = await readData(trainFiles, "train", s.limit);
+  const test = testFiles && await readData(testFiles, "test");
+  if (s.engine === "reference") {
+    checkMemory(
+      referenceBytes(s.hidden, data.count, Math.min(s.batchSize ?? data.count, data.count)),
+      `--hidden ${s.hidden} with --engine reference on ${data.count} samples`,
+      "the hidden layer's values for every sample of a step, in float64",
+      "use fewer hidden units, --batch-size or --limit",
+    );
+  }
+  return { data, test };
+}
+
+/** Whether two networks hold the same numbers. */
+function same(a: Network, b: Network): boolean {
+  return (["W_h", "b_h", "W_o", "b_o"] as const).every((k) =>
+    a[k].data.every((v, i) => v === b[k].data[i])
+  );
+}
+
+/** The training loop, with its progress; stops when the first step moved no weight. */
+async function fit(s: Settings, trainer: TrainingEngine, iterations: number) {
   const bar = progress("training", iterations);
-  let last = { iteration: 0, loss: NaN, accuracy: NaN };
-  let trained: Network;
+  let last: TrainingRecord = { iteration: 0, loss: NaN, accuracy: NaN };
+  const start = trainer.network();
   try {
-    for await (const record of train(trainer, { iterations, learningRate })) {
+    for await (const record of train(trainer, { iterations, learningRate: s.learningRate })) {
       last = record;
       bar.update(
         record.iteration,
         `loss ${record.loss.toFixed(4)} accuracy ${record.accuracy.toFixed(4)}`,
       );
+      if (record.iteration === 1 && same(trainer.network(), start)) {
+        throw new InputError(
+          `--learning-rate ${s.rawRate}`,
+          "is too small: the first step changed no weight, so the model would stay its initial weights",
+        );
+      }
     }
-    trained = trainer.network();
+    return { last, trained: trainer.network() };
   } finally {
     bar.finish();
     trainer.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  if (miniBatch) {
-    // A mini-batch's metrics describe one batch; report the whole training set instead.
-    const all = evaluation(data.labels, await predictWith(engine, trained, data));
-    last = { ...last, accuracy: all.accuracy };
-  }
+}
 
+/**
+ * How well the trained network does on the test split and, after mini-batches (whose metrics
+ * describe one batch), on the whole training set.
+ */
+async function measure(
+  s: Settings,
+  trained: Network,
+  data: Dataset,
+  test: Dataset | undefined,
+  miniBatch: boolean,
+) {
+  const accuracy = miniBatch
+    ? evaluation(data.labels, await predictWith(s.engine, trained, data)).accuracy
+    : undefined;
+  const testResult = test && evaluation(test.labels, await predictWith(s.engine, trained, test));
+  return { accuracy, testResult };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const s = settings(args);
+  if (!s) return;
+  const { trainFiles, testFiles, noTestSet } = await prepare(s);
+  const started = performance.now();
+  const { data, test } = await load(s, trainFiles, testFiles);
+  const stepsPerEpoch = Math.ceil(data.count / Math.min(s.batchSize ?? data.count, data.count));
+  const miniBatch = stepsPerEpoch > 1;
+  const iterations = s.steps ?? s.epochs! * stepsPerEpoch;
+  const network = initNetwork(createRng(s.seed), s.hidden);
+  const trainer = await createEngine({
+    engine: s.engine,
+    network,
+    data,
+    batchSize: s.batchSize,
+    seed: s.seed,
+  });
+  const { last, trained } = await fit(s, trainer, iterations);
+  const seconds = (performance.now() - started) / 1000;
+  const measured = await measure(s, trained, data, test, miniBatch);
+  const accuracy = measured.accuracy ?? last.accuracy;
   const metadata = {
     iterations,
-    batch_size: batchSize ?? data.count,
+    batch_size: s.batchSize ?? data.count,
     epochs: iterations / stepsPerEpoch,
-    learning_rate: learningRate,
-    hidden,
-    seed: rngSeed,
+    learning_rate: s.learningRate,
+    hidden: s.hidden,
+    seed: s.seed,
     samples: data.count,
     loss: last.loss,
-    accuracy: last.accuracy,
+    accuracy,
   };
-  const testResult = test && evaluation(test.labels, await predictWith(engine, trained, test));
-  await saveModel(out, trained, metadata);
+  await save([{
+    path: s.out.path,
+    content: JSON.stringify(toModelJson(trained, metadata)) + "\n",
+  }]);
+  report(s, { ...metadata, seconds, miniBatch, stepsPerEpoch }, measured.testResult, noTestSet);
+}
 
-  if (json) {
+/** The summary, or the JSON object. */
+function report(
+  s: Settings,
+  m: {
+    iterations: number;
+    samples: number;
+    loss: number;
+    accuracy: number;
+    seconds: number;
+    miniBatch: boolean;
+    stepsPerEpoch: number;
+    [key: string]: unknown;
+  },
+  testResult: Evaluation | undefined,
+  noTestSet: string | undefined,
+): void {
+  const { seconds, miniBatch, stepsPerEpoch, ...metadata } = m;
+  if (s.json) {
     printJson({
       ...metadata,
       test_accuracy: testResult?.accuracy,
       test_correct: testResult?.correct,
       test_total: testResult?.total,
-      test_set: test !== undefined,
-      engine,
+      test_set: testResult !== undefined,
+      engine: s.engine,
       seconds,
-      out,
+      out: s.out.given,
     });
     return;
   }
   const how = miniBatch
-    ? `${iterations / stepsPerEpoch} epochs (${iterations} steps of ${batchSize} samples)`
-    : `${iterations} iterations`;
-  console.log(
-    `trained ${how} on ${data.count} samples (learning rate ${learningRate}, hidden ${hidden}, seed ${rngSeed}) in ${
+    ? `${m.iterations / stepsPerEpoch} epochs (${m.iterations} steps of ${s.batchSize} samples)`
+    : `${m.iterations} iterations`;
+  say(
+    `trained ${how} on ${m.samples} samples (learning rate ${s.learningRate}, hidden ${s.hidden}, seed ${s.seed}) in ${
       seconds.toFixed(1)
     } s`,
   );
-  console.log(`final loss:        ${last.loss.toFixed(4)}${miniBatch ? " (last batch)" : ""}`);
-  console.log(`training accuracy: ${last.accuracy.toFixed(4)}`);
+  say(`final loss:        ${m.loss.toFixed(4)}${miniBatch ? " (last batch)" : ""}`);
+  say(`training accuracy: ${m.accuracy.toFixed(4)}`);
   if (testResult) {
-    console.log(
+    say(
       `test accuracy:     ${
         testResult.accuracy.toFixed(4)
       } (${testResult.correct}/${testResult.total})`,
     );
-  } else console.log(`test accuracy:     none (${noTestSet})`);
-  console.log(`model written to ${out}`);
-}
-
-/**
- * Where the test split beside the training data is: embedded, or in the same --data
- * folder; otherwise why there is none (a single CSV file holds one split only).
- */
-async function testSplit(values: Values): Promise<{ files?: MnistFiles; none?: string }> {
-  const path = text(values, "data");
-  if (path !== undefined && (await Deno.stat(path)).isFile) {
-    return { none: `--data ${path} is one file, one split: no test set` };
-  }
-  const files = await locateData("test", values, true);
-  return files ? { files } : { none: `--data ${path} holds no test split` };
+  } else say(`test accuracy:     none (${noTestSet})`);
+  say(`model written to ${s.out.given === "-" ? "stdout" : s.out.given}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

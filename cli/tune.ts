@@ -5,33 +5,29 @@
  */
 import { learningCurves } from "../lib/pictures/charts.ts";
 import { InputError } from "../lib/errors.ts";
-import { writeFilesAtomic } from "../lib/io/files.ts";
 import { initNetwork } from "../lib/maths/init.ts";
 import { createRng } from "../lib/maths/random.ts";
-import { sweep } from "../lib/training/sweep.ts";
+import { sweep, type SweepListener } from "../lib/training/sweep.ts";
+import { toJsonl } from "../lib/io/report.ts";
+import { note, printJson, say } from "./console.ts";
+import { dataInputs, dataPath, locateData, readData } from "./data.ts";
 import {
-  checkHidden,
-  checkOutputs,
   type Command,
-  dataInputs,
   ENGINE_FLAG,
   engineName,
-  locateData,
-  main,
-  named,
+  OUTPUT_NOTES,
   parseFlags,
-  picturePaths,
-  plotFiles,
   positiveInt,
   positiveNumber,
-  printJson,
-  readData,
   seed,
   text,
   TRAINING_FLAGS,
-} from "./common.ts";
+} from "./flags.ts";
+import { checkHidden, checkMemory, checkRecords, MAX_RECORDS, referenceBytes } from "./limits.ts";
+import { divergence, main } from "./main.ts";
+import { checkOutputs, picturePaths, plotFiles, save } from "./outputs.ts";
+import { named } from "./paths.ts";
 import { progress } from "./progress.ts";
-import { toJsonl } from "../lib/io/report.ts";
 
 export const command: Command = {
   name: "tune",
@@ -67,18 +63,52 @@ export const command: Command = {
     ...ENGINE_FLAG,
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
+  notes: [
+    `Checked before training: the flags, the data's location, every output (the report, the SVG and the PNG beside it), the engine's limit on --hidden, the memory the run needs, and that the report stays readable (at most ${MAX_RECORDS} records: iterations / every × rates). The report, the SVG and the PNG are replaced together: after an error or a kill, all three are the old ones or all three the new ones (a kill during the renames is finished by the next run that writes or reads them).`,
+    ...OUTPUT_NOTES,
+  ],
 };
 
 export function learningRates(raw: string): number[] {
   const parts = raw.split(",").map((s) => s.trim());
   if (parts.some((p) => p === "")) {
-    throw new InputError(`--learning-rates ${raw}: expected numbers separated by commas`);
+    throw new InputError(`--learning-rates ${raw}`, "expected numbers separated by commas");
   }
   const rates = parts.map((p) => positiveNumber(p, "learning-rates"));
   if (new Set(rates).size !== rates.length) {
-    throw new InputError(`--learning-rates ${raw}: a learning rate is listed twice`);
+    throw new InputError(`--learning-rates ${raw}`, "a learning rate is listed twice");
   }
   return rates;
+}
+
+/**
+ * The progress bars of a sweep, its divergences on stderr, and a stop when a learning rate's
+ * first step changed nothing (the loss at iteration 2 is iteration 1's to the last bit).
+ */
+function listener(iterations: number): SweepListener {
+  let bar: ReturnType<typeof progress> | undefined;
+  let first = NaN;
+  return {
+    start: (learningRate) => bar = progress(`η = ${learningRate}`, iterations),
+    iteration: (learningRate, r) => {
+      bar?.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
+      if (r.iteration === 1) first = r.loss;
+      if (r.iteration === 2 && r.loss === first) {
+        bar?.finish();
+        throw new InputError(
+          `--learning-rates ${learningRate}`,
+          "is too small: the loss after the first step is the initial loss to the last bit (no weight moved)",
+        );
+      }
+    },
+    end: (outcome, error) => {
+      if (error === undefined) return bar?.finish();
+      bar?.finish("diverged");
+      note(
+        `η = ${outcome.learningRate}: ${divergence(error)}; going on with the next learning rate`,
+      );
+    },
+  };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -91,62 +121,50 @@ export async function run(args: string[]): Promise<void> {
   const limit = positiveInt(values, "limit");
   const engine = engineName(values);
   const rngSeed = seed(values);
-  const report = text(values, "report")!;
+  const report = named("--report", text(values, "report")!);
   const plotPath = text(values, "plot")!;
   const json = values.json === true;
-  if (json && report === "-") {
-    throw new InputError("--report - and --json both want stdout: give --report a file");
-  }
   checkHidden(hidden, engine);
+  checkRecords(rates.length, iterations, every);
   const plots = picturePaths("--plot", plotPath, true);
-  const trainFiles = (await locateData("train", values))!;
-  await checkOutputs(dataInputs(trainFiles), [
-    ...(report === "-" ? [] : [named("--report", report)]),
-    ...plots,
-  ]);
+  const data = dataPath(values);
+  const trainFiles = (await locateData("train", data))!;
+  checkOutputs([...(data ? [data] : []), ...dataInputs(trainFiles)], [report, ...plots], json);
 
   const started = performance.now();
-  const data = await readData(trainFiles, values, "train", limit);
+  const samples = await readData(trainFiles, "train", limit);
+  if (engine === "reference") {
+    checkMemory(
+      referenceBytes(hidden, samples.count),
+      `--hidden ${hidden} with --engine reference on ${samples.count} samples`,
+      "the hidden layer's values for every sample, in float64",
+      "use fewer hidden units or --limit",
+    );
+  }
   const initial = initNetwork(createRng(rngSeed), hidden);
-  let bar: ReturnType<typeof progress> | undefined;
   const { records, outcomes } = await sweep(
-    { engine, network: initial, data, learningRates: rates, iterations, every },
-    {
-      start: (learningRate) => bar = progress(`η = ${learningRate}`, iterations),
-      iteration: (_, r) => bar?.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`),
-      end: (outcome, error) => {
-        if (error === undefined) return bar?.finish();
-        bar?.finish("diverged");
-        console.error(
-          `η = ${outcome.learningRate}: ${error.message}; going on with the next learning rate`,
-        );
-      },
-    },
+    { engine, network: initial, data: samples, learningRates: rates, iterations, every },
+    listener(iterations),
   );
   if (records.length === 0) {
     throw new InputError("every learning rate diverged before its first logged iteration");
   }
 
   const figure = await learningCurves(records, {
-    title: `Training accuracy vs iteration (${data.count} samples, hidden ${hidden})`,
+    title: `Training accuracy vs iteration (${samples.count} samples, hidden ${hidden})`,
   });
-  // The report, the SVG and the PNG are renamed into place together: an error leaves all
-  // three old files as they were.
-  await writeFilesAtomic([
-    ...(report === "-" ? [] : [{ path: report, content: toJsonl(records) }]),
-    ...plotFiles(figure, plotPath),
-  ]);
-  if (report === "-") await Deno.stdout.write(new TextEncoder().encode(toJsonl(records)));
+  // The report, the SVG and the PNG are renamed into place together (lib/io/write.ts).
+  await save([{ path: report.path, content: toJsonl(records) }, ...plotFiles(figure, plots)]);
   const seconds = (performance.now() - started) / 1000;
 
   if (json) {
     printJson({
-      samples: data.count,
+      samples: samples.count,
       hidden,
       seed: rngSeed,
       engine,
       seconds,
-      report,
+      report: report.given,
       plot: plotPath,
       learning_rates: outcomes.map(({ learningRate, ...rest }) => ({
         learning_rate: learningRate,
@@ -155,10 +173,8 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  // With the report on stdout, the summary goes to stderr.
-  const say = report === "-" ? console.error : console.log;
   say(
-    `swept ${rates.length} learning rates × ${iterations} iterations on ${data.count} samples in ${
+    `swept ${rates.length} learning rates × ${iterations} iterations on ${samples.count} samples in ${
       seconds.toFixed(1)
     } s`,
   );
@@ -170,7 +186,7 @@ export async function run(args: string[]): Promise<void> {
       }`,
     );
   }
-  if (report !== "-") say(`report: ${report}`);
+  say(`report: ${report.given === "-" ? "stdout" : report.given}`);
   say(`plot:   ${plots.map((p) => p.path).join(" and ")}`);
 }
 

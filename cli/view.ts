@@ -6,29 +6,34 @@ import { image } from "../lib/data/dataset.ts";
 import { captionedSvg, digitsPng, digitToText } from "../lib/pictures/images.ts";
 import { createRng, sample } from "../lib/maths/random.ts";
 import { InputError } from "../lib/errors.ts";
-import { writeFileAtomic } from "../lib/io/files.ts";
+import { printJson, say } from "./console.ts";
+import { dataInputs, dataPath, locateData, readData } from "./data.ts";
 import {
-  checkOutputs,
   type Command,
   DATA_FLAGS,
-  dataInputs,
-  locateData,
-  main,
+  OUTPUT_NOTES,
   parseFlags,
-  picturePaths,
-  positiveInt,
-  printJson,
-  readData,
   seed,
   text,
-} from "./common.ts";
+  wholeNumber,
+} from "./flags.ts";
+import { main } from "./main.ts";
+import { checkOutputs, picturePaths, plotFiles, save } from "./outputs.ts";
+
+/** The most samples one view draws: a picture of 1,000 digits is already 14,000 pixels tall. */
+export const MAX_COUNT = 1000;
 
 export const command: Command = {
   name: "view",
   summary:
     "Shows random samples of the data with their labels: in the terminal as block characters, and with --out as a picture.",
   flags: {
-    count: { type: "string", arg: "N", help: "how many samples", default: "6" },
+    count: {
+      type: "string",
+      arg: "N",
+      help: `how many samples, at most ${MAX_COUNT}`,
+      default: "6",
+    },
     seed: { type: "string", arg: "N", help: "seed of the random choice", default: "1" },
     split: { type: "string", arg: "NAME", help: "train or test", default: "train" },
     ...DATA_FLAGS,
@@ -39,34 +44,37 @@ export const command: Command = {
     },
     json: { type: "boolean", help: "print one JSON object (indices and labels) instead" },
   },
+  notes: OUTPUT_NOTES,
 };
 
 export async function run(args: string[]): Promise<void> {
   const values = parseFlags(command, args);
   if (!values) return;
-  const count = positiveInt(values, "count")!;
+  const count = wholeNumber(text(values, "count")!, "count", 1, MAX_COUNT);
   const split = text(values, "split")!;
   if (split !== "train" && split !== "test") {
-    throw new InputError(`--split ${split}: expected train or test`);
+    throw new InputError(`--split ${split}`, "expected train or test");
   }
   const out = text(values, "out");
-  const files = (await locateData(split, values))!;
-  await checkOutputs(dataInputs(files), out === undefined ? [] : picturePaths("--out", out, false));
-  const data = await readData(files, values, split);
+  const pictures = out === undefined ? [] : picturePaths("--out", out, false);
+  const data = dataPath(values);
+  const files = (await locateData(split, data))!;
+  checkOutputs([...(data ? [data] : []), ...dataInputs(files)], pictures, values.json === true);
+  const samples = await readData(files, split);
   const indices = Array.from(
-    sample(createRng(seed(values)), data.count, Math.min(count, data.count)),
+    sample(createRng(seed(values)), samples.count, Math.min(count, samples.count)),
   );
-  const digits = indices.map((i) => image(data, i));
-  const captions = indices.map((i) => `#${i}: ${data.labels[i]}`);
+  const digits = indices.map((i) => image(samples, i));
+  const captions = indices.map((i) => `#${i}: ${samples.labels[i]}`);
   if (out !== undefined) {
     const tiles = digits.map((d) => digitsPng([d], { scale: 3, description: "digit" }));
     const figure = await captionedSvg(tiles, captions, 8, `${digits.length} ${split} samples`);
-    await writeFileAtomic(out, /\.png$/i.test(out) ? figure.png : figure.svg);
+    await save(plotFiles(figure, pictures));
   }
   if (values.json === true) {
     printJson({
-      source: data.source,
-      samples: indices.map((i) => ({ index: i, label: data.labels[i] })),
+      source: samples.source,
+      samples: indices.map((i) => ({ index: i, label: samples.labels[i] })),
       out,
     });
     return;
@@ -75,12 +83,12 @@ export async function run(args: string[]): Promise<void> {
   for (let k = 0; k < digits.length; k += perRow) {
     const group = digits.slice(k, k + perRow).map((d) => digitToText(d).split("\n"));
     const labels = captions.slice(k, k + perRow);
-    console.log(labels.map((c) => `label ${c}`.padEnd(30)).join("").trimEnd());
+    say(labels.map((c) => `label ${c}`.padEnd(30)).join("").trimEnd());
     for (let line = 0; line < group[0].length; line++) {
-      console.log(group.map((g) => (g[line] ?? "").padEnd(30)).join("").trimEnd());
+      say(group.map((g) => (g[line] ?? "").padEnd(30)).join("").trimEnd());
     }
   }
-  if (out !== undefined) console.log(`picture: ${out}`);
+  if (out !== undefined) say(`picture: ${out}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

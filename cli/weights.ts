@@ -3,21 +3,16 @@
  * (red positive, blue negative), in one SVG (or PNG) picture.
  */
 import { captionedSvg, weightsPng } from "../lib/pictures/images.ts";
-import { hiddenSize } from "../lib/maths/network.ts";
+import { hiddenSize, INPUTS } from "../lib/maths/network.ts";
 import { loadModel } from "../lib/io/model.ts";
-import { INPUTS } from "../lib/maths/network.ts";
-import { writeFileAtomic } from "../lib/io/files.ts";
-import {
-  checkOutputs,
-  type Command,
-  main,
-  named,
-  parseFlags,
-  picturePaths,
-  printJson,
-  text,
-  withFlag,
-} from "./common.ts";
+import { printJson, say } from "./console.ts";
+import { type Command, OUTPUT_NOTES, parseFlags, text } from "./flags.ts";
+import { main } from "./main.ts";
+import { checkOutputs, picturePaths, plotFiles, save } from "./outputs.ts";
+import { named } from "./paths.ts";
+
+/** Beyond this many neurons the maps are drawn at 1:1 with bare numbers, 20 to a row. */
+const LARGE = 100;
 
 export const command: Command = {
   name: "weights",
@@ -27,7 +22,7 @@ export const command: Command = {
     weights: {
       type: "string",
       arg: "FILE",
-      help: "the model",
+      help: "the model; - for stdin",
       default: "resources/weights_and_biases.json",
     },
     out: {
@@ -38,33 +33,39 @@ export const command: Command = {
     },
     json: { type: "boolean", help: "print one JSON object instead of the summary" },
   },
+  notes: [
+    `Up to ${LARGE} neurons, each map is drawn 3× (84 pixels) with its caption; a wider model's maps are drawn 1:1, 20 to a row, captioned by number, so that a picture of 5,000 neurons stays small. Control characters in the model's file name are drawn as \\\\xNN.`,
+    ...OUTPUT_NOTES,
+  ],
 };
 
 export async function run(args: string[]): Promise<void> {
   const values = parseFlags(command, args);
   if (!values) return;
-  const weights = text(values, "weights")!;
-  const out = text(values, "out")!;
-  await checkOutputs([named("--weights", weights)], picturePaths("--out", out, false));
-  const net = await withFlag("--weights", weights, () => loadModel(weights));
+  const weights = named("--weights", text(values, "weights")!, "input");
+  const pictures = picturePaths("--out", text(values, "out")!, false);
+  checkOutputs([weights], pictures, values.json === true);
+  const net = await loadModel(weights.path);
   const hidden = hiddenSize(net);
+  const large = hidden > LARGE;
   const tiles = Array.from({ length: hidden }, (_, k) =>
     weightsPng(
       { rows: 1, cols: INPUTS, data: net.W_h.data.subarray(k * INPUTS, (k + 1) * INPUTS) },
-      { scale: 3, description: `neuron ${k}` },
+      { scale: large ? 1 : 3, description: `neuron ${k}` },
     ));
   const figure = await captionedSvg(
     tiles,
-    tiles.map((_, k) => `neuron ${k}`),
-    Math.min(hidden, 10),
-    `Hidden-layer weights (${weights.split("/").at(-1)})`,
+    tiles.map((_, k) => large ? String(k) : `neuron ${k}`),
+    large ? 20 : Math.min(hidden, 10),
+    `Hidden-layer weights (${weights.given.split("/").at(-1)})`,
   );
-  await writeFileAtomic(out, /\.png$/i.test(out) ? figure.png : figure.svg);
+  await save(plotFiles(figure, pictures));
+  const out = pictures[0].given;
   if (values.json === true) {
-    printJson({ weights, hidden, out });
+    printJson({ weights: weights.given, hidden, out });
     return;
   }
-  console.log(`${hidden} hidden neurons' weights drawn to ${out}`);
+  say(`${hidden} hidden neurons' weights drawn to ${out}`);
 }
 
 if (import.meta.main) await main(() => run(Deno.args));

@@ -5,7 +5,7 @@
  */
 import { beyondLimit, readUpTo, withInput } from "./files.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { HEADER_BYTES, idxSize, type IdxKind, parseIdx } from "../data/idx.ts";
+import { HEADER_BYTES, type IdxKind, idxSize, parseIdx } from "../data/idx.ts";
 import { isGzip } from "../data/gzip.ts";
 import { DATA_LIMIT, MAX_DATA_BYTES } from "../data/text.ts";
 import { InputError } from "../errors.ts";
@@ -17,12 +17,12 @@ export async function readIdx(path: string, kind: IdxKind): Promise<Uint8Array> 
     const gzipped = isGzip(head);
     const size = gzipped ? MAX_DATA_BYTES : idxSize(head, path, kind);
     if (info.isFile && info.size > size) {
-      throw gzipped
-        ? beyondLimit(path, info.size, DATA_LIMIT)
-        : new InputError(
-          path,
-          `${info.size - size} bytes after the data its header promises (${size} bytes): not an IDX file as written`,
-        );
+      throw gzipped ? beyondLimit(path, info.size, DATA_LIMIT) : new InputError(
+        path,
+        `${
+          info.size - size
+        } bytes after the data its header promises (${size} bytes): not an IDX file as written`,
+      );
     }
     const bytes = await readUpTo(file, size + 1, info.isFile ? info.size : undefined, head);
     if (bytes.length > size) {

@@ -52,9 +52,11 @@ export async function svgToPng(svg: string, scale = 1): Promise<Uint8Array> {
  * newlines, which a title or a file name may bring) written visibly as \xNN.
  */
 export function xmlSafe(svg: string): string {
-  // deno-lint-ignore no-control-regex
-  return svg.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, (c) =>
-    `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return svg.replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /** Bytes as base64, for Jupyter bundles and data: URLs. */
