@@ -107,14 +107,26 @@ export class Figure {
   }
 }
 
+/** Pixels of a PNG rendered at twice the size, beyond which it is rendered 1:1 instead. */
+const SHARP_PIXELS = 16_000_000;
+
+/** The width × height of an SVG's root element, or 0 when it does not say. */
+function area(svg: string): number {
+  const root = /^\s*<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const size = (name: string) => Number(new RegExp(`\\s${name}="([\\d.]+)"`).exec(root)?.[1] ?? 0);
+  return size("width") * size("height");
+}
+
 /**
  * Wraps finished SVG text in a Figure (its PNG rendered, when asked for, at twice the size
- * for sharpness); characters XML cannot hold are made visible first (xmlSafe).
+ * for sharpness, or 1:1 when that would pass SHARP_PIXELS); characters XML cannot hold are
+ * made visible first (xmlSafe).
  */
 export async function figureFromSvg(svg: string, description: string): Promise<Figure> {
   const font = await renderer();
   const safe = xmlSafe(svg);
-  return new Figure(safe, () => render(safe, 2, font), description);
+  const scale = 4 * area(safe) > SHARP_PIXELS ? 1 : 2;
+  return new Figure(safe, () => render(safe, scale, font), description);
 }
 
 type PlotOptions = Omit<Plot.PlotOptions, "document">;
