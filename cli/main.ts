@@ -18,7 +18,7 @@ export function divergence(e: DivergenceError): string {
     // The first loss is the initial weights' own, before any step: the rate played no part.
     return `the initial weights already give a loss of ${
       Number.isFinite(e.loss) ? e.loss.toFixed(1) : e.loss
-    } (a uniform guess scores 2.30), before any step: no learning rate helps; use fewer hidden units (--hidden) or another --seed`;
+    } (a uniform guess scores 2.30), before any step: no learning rate helps; use fewer hidden units (--hidden)`;
   }
   return `${e.message}; try a smaller --learning-rate`;
 }

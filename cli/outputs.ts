@@ -62,7 +62,8 @@ export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[], json = f
     const key = fileKey(i.path);
     const other = keys.get(key);
     // A pipe gives its bytes once: read as two inputs, the second would find it empty.
-    if (other && !isRegular(i.path)) {
+    const sameName = other?.path === i.path && other.flag === i.flag;
+    if (other && !sameName && !isRegular(i.path)) {
       throw new InputError(
         `${label(other)} and ${label(i)} are the same stream, which can be read only once`,
       );

@@ -19,6 +19,8 @@ import { isZip, unzipEntry, zipEntries } from "./zip.ts";
 const COLUMNS = INPUTS + 1;
 /** The fewest characters a data row takes: 785 one-digit fields, their commas, a newline. */
 const SHORTEST_ROW = 2 * COLUMNS;
+/** Characters of text given to papaparse at a time. */
+const CHUNK = 1 << 20;
 const INTEGER = /^\s*\d+\s*$/;
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
 
@@ -53,51 +55,56 @@ export function parseCsv(text: string, path: string): Dataset {
     throw new InputError(path, `line ${line}: ${problem}`);
   };
   // Empty lines are kept (not skipped by papaparse) so that the r-th row is line r.
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: false,
-    step: ({ data: row }: { data: string[] }) => {
-      line++;
-      if (row.length === 1 && row[0].trim() === "") return;
-      if (label < 0) {
-        label = 0;
-        if (row.every((f) => !NUMBER.test(f))) {
-          label = row.findIndex((f) => f.trim().toLowerCase() === "label");
-          const names = row.slice(0, 3).map((f) => f.trim()).join(",");
-          if (label < 0) {
-            fail(
-              `the header (${names},…) has no "label" column: unlabelled digits cannot be trained or evaluated`,
-            );
-          }
-          if (row.length !== COLUMNS) {
-            fail(
-              `the header has ${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`,
-            );
-          }
-          return;
+  const step = ({ data: row }: { data: string[] }) => {
+    line++;
+    if (row.length === 1 && row[0].trim() === "") return;
+    if (label < 0) {
+      label = 0;
+      if (row.every((f) => !NUMBER.test(f))) {
+        label = row.findIndex((f) => f.trim().toLowerCase() === "label");
+        const names = row.slice(0, 3).map((f) => f.trim()).join(",");
+        if (label < 0) {
+          fail(
+            `the header (${names},…) has no "label" column: unlabelled digits cannot be trained or evaluated`,
+          );
         }
-      }
-      if (row.length !== COLUMNS) {
-        fail(`${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`);
-      }
-      const digit = row[label];
-      if (!INTEGER.test(digit) || Number(digit) > 9) {
-        fail(`label ${shown(digit)} is not a digit 0..9`);
-      }
-      if (count === labels.length) grow();
-      labels[count] = Number(digit);
-      const offset = count * INPUTS;
-      for (let c = 0, i = 0; c < COLUMNS; c++) {
-        if (c === label) continue;
-        const field = row[c];
-        const v = Number(field);
-        if (!INTEGER.test(field) || v > 255) {
-          fail(`pixel ${i} is ${shown(field)}, expected an integer 0..255`);
+        if (row.length !== COLUMNS) {
+          fail(
+            `the header has ${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`,
+          );
         }
-        images[offset + i++] = v;
+        return;
       }
-      count++;
-    },
-  });
+    }
+    if (row.length !== COLUMNS) {
+      fail(`${row.length} columns, expected ${COLUMNS} (label and 784 pixels)`);
+    }
+    const digit = row[label];
+    if (!INTEGER.test(digit) || Number(digit) > 9) {
+      fail(`label ${shown(digit)} is not a digit 0..9`);
+    }
+    if (count === labels.length) grow();
+    labels[count] = Number(digit);
+    const offset = count * INPUTS;
+    for (let c = 0, i = 0; c < COLUMNS; c++) {
+      if (c === label) continue;
+      const field = row[c];
+      const v = Number(field);
+      if (!INTEGER.test(field) || v > 255) {
+        fail(`pixel ${i} is ${shown(field)}, expected an integer 0..255`);
+      }
+      images[offset + i++] = v;
+    }
+    count++;
+  };
+  // Papaparse splits what it is given into lines first: given the text a megabyte at a
+  // time (cut at line ends), a file of 40 million short lines fails at its first line.
+  for (let start = 0; start < text.length;) {
+    const cut = text.indexOf("\n", start + CHUNK);
+    const end = cut < 0 ? text.length : cut;
+    Papa.parse<string[]>(text.slice(start, end), { skipEmptyLines: false, step });
+    start = end + 1;
+  }
   if (count === 0) throw new InputError(path, "no data rows");
   return {
     images: images.subarray(0, count * INPUTS),

@@ -29,8 +29,11 @@ interface Staged {
   path: string;
   /** Written through (stdout, a FIFO…): cannot be undone, so committed first. */
   through: boolean;
-  /** Writes through, or renames the temporary into place (synchronous). */
-  commit(): void;
+  /**
+   * Writes through (awaited: a FIFO may wait for its reader, and a signal must still be
+   * heard), or renames the temporary into place (synchronous).
+   */
+  commit(): Promise<void> | void;
   /** After a commit: puts the old file back (or removes the new one if there was none). */
   undo(): void;
   /** Removes the temporaries and the folders made (or, after commit, the old file's link). */
@@ -41,9 +44,12 @@ interface Staged {
   notes: Note[];
 }
 
-function writeAll(write: (b: Uint8Array) => number, bytes: Uint8Array): void {
+async function writeAll(
+  write: (b: Uint8Array) => Promise<number>,
+  bytes: Uint8Array,
+): Promise<void> {
   let offset = 0;
-  while (offset < bytes.length) offset += write(bytes.subarray(offset));
+  while (offset < bytes.length) offset += await write(bytes.subarray(offset));
 }
 
 async function stage(path: string, bytes: Uint8Array, time: number): Promise<Staged> {
@@ -54,15 +60,15 @@ async function stage(path: string, bytes: Uint8Array, time: number): Promise<Sta
   if (where.kind !== "replace") {
     const kind = where.kind;
     const through = where.kind === "through" ? where.target : "";
-    const write = () => {
+    const write = async () => {
       try {
-        if (kind === "stdout") writeAll((b) => Deno.stdout.writeSync(b), bytes);
-        else if (kind === "stderr") writeAll((b) => Deno.stderr.writeSync(b), bytes);
+        if (kind === "stdout") await writeAll((b) => Deno.stdout.write(b), bytes);
+        else if (kind === "stderr") await writeAll((b) => Deno.stderr.write(b), bytes);
         else {
           // No truncate, no create: the bytes go through to whatever reads or holds them.
-          const file = Deno.openSync(through, { write: true, append: true });
+          const file = await Deno.open(through, { write: true, append: true });
           try {
-            writeAll((b) => file.writeSync(b), bytes);
+            await writeAll((b) => file.write(b), bytes);
           } finally {
             file.close();
           }
@@ -75,8 +81,8 @@ async function stage(path: string, bytes: Uint8Array, time: number): Promise<Sta
       path,
       through: true,
       committed: false,
-      commit() {
-        write();
+      async commit() {
+        await write();
         staged.committed = true;
       },
       undo() {},
@@ -229,17 +235,13 @@ export async function writeFilesAtomic(
     for (const s of staged) s.abort();
     throw e;
   }
-  staged.sort((a, b) => Number(b.through) - Number(a.through));
-  // From here to the end of the renames, nothing awaits: a signal handler cannot run between.
   const renames = staged.flatMap((s) => s.rename ? [s.rename] : []);
   let journal: string[] = [];
   try {
-    for (const s of staged) {
-      if (!s.through && journal.length === 0 && renames.length > 1) {
-        journal = writeJournal(renames, time);
-      }
-      s.commit();
-    }
+    for (const s of staged) if (s.through) await s.commit();
+    // From here to the end of the renames nothing awaits: a signal handler cannot run between.
+    if (renames.length > 1) journal = writeJournal(renames, time);
+    for (const s of staged) if (!s.through) s.commit();
   } catch (e) {
     for (const s of staged) if (s.committed) s.undo();
     for (const s of staged) s.abort();
