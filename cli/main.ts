@@ -2,9 +2,9 @@
  * The `main` wrapper every task runs in. User errors (bad flags, bad files, divergence) print
  * one `error: …` line, with the flag that named the file (paths.ts describe), and exit 1;
  * anything else is a bug and prints `internal error: …` (the stack with DEBUG=1), exit 2.
- * SIGINT, SIGTERM and SIGHUP remove the run's temporary files (every output stays as it was)
- * and exit 128 + the signal's number; SIGXFSZ (`ulimit -f`) turns into a "File too large"
- * error on the write that passed the limit, instead of a silent end.
+ * SIGINT, SIGTERM and SIGHUP, while outputs are being written, remove the temporary files
+ * first (lib/io/temporaries.ts), so every output stays as it was; SIGXFSZ (`ulimit -f`) turns
+ * into a "File too large" error on the write that passed the limit, instead of a silent end.
  */
 import { InputError, printable } from "../lib/errors.ts";
 import { removeTemporaries } from "../lib/io/temporaries.ts";
@@ -23,8 +23,6 @@ export function divergence(e: DivergenceError): string {
   return `${e.message}; try a smaller --learning-rate`;
 }
 
-const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
-
 function fail(line: string, code: number): never {
   removeTemporaries();
   toStderr(`${line}\n`);
@@ -32,12 +30,6 @@ function fail(line: string, code: number): never {
 }
 
 export async function main(run: () => Promise<void>): Promise<void> {
-  const listeners = Object.entries(SIGNALS).map(([name, number]) => {
-    const listener = () =>
-      fail(`error: stopped by ${name}: no output was left half-written`, 128 + number);
-    Deno.addSignalListener(name as Deno.Signal, listener);
-    return [name as Deno.Signal, listener] as const;
-  });
   const fileTooLarge = () => {};
   Deno.addSignalListener("SIGXFSZ", fileTooLarge);
   try {
@@ -49,7 +41,6 @@ export async function main(run: () => Promise<void>): Promise<void> {
     if (Deno.env.get("DEBUG")) toStderr(`${err?.stack}\n`);
     fail(`internal error: ${printable(err?.message ?? String(e))}`, 2);
   } finally {
-    for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
     Deno.removeSignalListener("SIGXFSZ", fileTooLarge);
   }
 }

@@ -5,7 +5,7 @@
  * a picture's format is known from its name.
  */
 import { InputError } from "../lib/errors.ts";
-import { fileKey, probeWritable, stdoutClosed } from "../lib/io/files.ts";
+import { fileKey, probeWritable } from "../lib/io/files.ts";
 import { sweepStale } from "../lib/io/temporaries.ts";
 import { writeFilesAtomic } from "../lib/io/write.ts";
 import type { Figure } from "../lib/pictures/plot.ts";
@@ -48,12 +48,6 @@ export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[], json = f
     onStdout = o;
   }
   if (onStdout) summaryToStderr();
-  else if (stdoutClosed()) {
-    throw new InputError(
-      "stdout",
-      "is closed, so the summary could not be printed: redirect it (> /dev/null to discard it)",
-    );
-  }
   const keys = new Map<string, NamedPath>();
   for (const i of inputs) {
     // A commit of several outputs that a kill cut short is finished before one is read.

@@ -167,7 +167,7 @@ export function destination(path: string): Destination {
     throw new InputError(
       path,
       `is a symlink to ${target}, whose folder ${
-        missing[0]
+        dirname(target)
       } does not exist (folders are made only for a path as given)`,
     );
   }
@@ -204,21 +204,6 @@ export function fileKey(path: string): string {
 }
 
 /**
- * True when stdout was closed when the task started (`>&-`): the runtime then opens
- * /dev/null for reading and writing in its place, which no shell redirection does. Linux only.
- */
-export function stdoutClosed(): boolean {
-  try {
-    const info = Deno.statSync("/dev/stdout");
-    if (!info.isCharDevice || deviceNumbers(info.rdev ?? 0) !== "1:3") return false;
-    const flags = /^flags:\s*(\d+)$/m.exec(Deno.readTextFileSync("/proc/self/fdinfo/1"));
-    return flags !== null && (parseInt(flags[1], 8) & 3) === 2;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Checks before any work that `path` can take an output, and removes what earlier runs
  * killed on the way left beside it (temporaries.ts sweepStale). For a file: neither it nor
  * its folder is immutable or append-only, and a probe file can be created and removed in
@@ -227,9 +212,6 @@ export function stdoutClosed(): boolean {
  */
 export function probeWritable(path: string): Destination {
   const where = destination(path);
-  if (where.kind === "stdout" && stdoutClosed()) {
-    throw new InputError(path, "is stdout, which is closed: redirect it (> file, or > /dev/null)");
-  }
   if (where.kind !== "replace") return where;
   sweepStale(where.target);
   const { target, info, folder } = where;

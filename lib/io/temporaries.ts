@@ -3,9 +3,11 @@
  * output NAME (KIND: `tmp` the new content, `old` a second name for the old file, `commit` a
  * journal of renames, `part` a journal being written, `probe` a check that the folder takes
  * files), and the folders made
- * for outputs. While a task runs they are listed here, so that a signal handler can remove
- * them (removeTemporaries); a later run removes those of processes that no longer run
- * (sweepStale), first finishing a commit that a kill cut short.
+ * for outputs. While any is listed here, SIGINT, SIGTERM and SIGHUP remove them all and then
+ * end the process as the signal would have (exit status 128 + its number); the rest of the
+ * time the signals keep their default action (a long computation cannot hold them off). A
+ * later run removes what processes that no longer run left (sweepStale), first finishing a
+ * commit that a kill cut short.
  */
 import { basename, dirname, join } from "node:path";
 
@@ -14,21 +16,50 @@ export type TemporaryKind = "tmp" | "old" | "commit" | "part" | "probe";
 const files = new Set<string>();
 const folders: string[] = [];
 
+const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Removes everything listed, then lets the signal end the process as it would have. */
+function interrupted(signal: Deno.Signal): void {
+  removeTemporaries();
+  Deno.kill(Deno.pid, signal);
+}
+
+const listeners = new Map(SIGNALS.map((s) => [s, () => interrupted(s)]));
+let listening = false;
+
+/** Listens to the signals while something is listed, and only then. */
+function watch(): void {
+  const needed = files.size > 0 || folders.length > 0;
+  if (needed === listening) return;
+  listening = needed;
+  for (const [signal, listener] of listeners) {
+    try {
+      if (needed) Deno.addSignalListener(signal, listener);
+      else Deno.removeSignalListener(signal, listener);
+    } catch {
+      // Not available here (Windows has no SIGHUP).
+    }
+  }
+}
+
 /** A fresh temporary name for `kind` beside `target` (registered: call forget when done). */
 export function temporary(target: string, kind: TemporaryKind, time = Date.now()): string {
   const path = join(dirname(target), `.${basename(target)}.${Deno.pid}.${time}.${kind}`);
   files.add(path);
+  watch();
   return path;
 }
 
 /** A temporary that is gone (removed, or renamed into place). */
 export function forget(path: string): void {
   files.delete(path);
+  watch();
 }
 
 /** A folder made for an output, removed again (when empty) if the task is interrupted. */
 export function madeFolder(path: string): void {
   folders.push(path);
+  watch();
 }
 
 /** Folders made for outputs that are now in place: they stay. */
@@ -37,6 +68,7 @@ export function keepFolders(paths: readonly string[]): void {
     const i = folders.lastIndexOf(p);
     if (i >= 0) folders.splice(i, 1);
   }
+  watch();
 }
 
 /**
@@ -53,6 +85,7 @@ export function removeTemporaries(): void {
   }
   files.clear();
   removeFolders(folders.splice(0));
+  watch();
 }
 
 /** Removes these folders, deepest first, each only if empty. */
