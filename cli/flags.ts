@@ -59,7 +59,7 @@ export function helpText(command: Command): string {
     "",
     "flags:",
     ...rows,
-    `  --help${" ".repeat(22)} show this help and exit`,
+    `${"  --help".padEnd(28)} show this help and exit`,
     ...(command.notes ?? []).flatMap((n) => ["", ...wrap(n, "")]),
   ].join("\n");
 }
@@ -234,6 +234,6 @@ export const TRAINING_FLAGS: Flags = {
 
 /** What every task's --help says about outputs and errors (docs/cli.md has it all). */
 export const OUTPUT_NOTES = [
-  "Outputs: FILE - means stdout (the summary then goes to stderr). A file is replaced atomically (mode and owner kept; other hard links keep the old content); a symlink's target gets the new content; stdout, a FIFO, /dev/null or a terminal are written through; other devices, sockets and files of /proc are refused. Every output is checked before the work starts.",
-  "Errors are one line (error: …) naming the flag and the file, exit status 1. SIGINT, SIGTERM and SIGHUP remove the temporary files and leave every output as it was. Details: docs/cli.md.",
+  "Outputs: FILE - means stdout, as does any name of the task's stdout (/dev/stdout); the summary then goes to stderr. A file is replaced atomically (its mode kept, and its owner where the system allows; its other hard links keep the old content, and a note says so); a symlink's target gets the new content; stdout, a FIFO, /dev/null or a terminal are written through; other devices, sockets, files of /proc or /sys, and names ending in / are refused. Every output is checked before the work starts.",
+  "Errors are one line (error: …) naming the flag and the file, exit status 1. A signal (SIGINT, SIGTERM, SIGHUP) leaves every output as it was, and no temporary file. Details: docs/cli.md.",
 ];
