@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { gzipSync, zipSync } from "fflate";
 import { join } from "node:path";
-import { createRng, initNetwork, loadMnist, loadModel, saveModel, toJsonl } from "../lib/mod.ts";
-import { failsCleanly, shell, snapshot, task } from "./cli_run.ts";
-import { EMBEDDED, ROOT } from "./helpers.ts";
+import { createRng, initNetwork, loadMnist, loadModel, saveModel, toJsonl } from "../../lib/mod.ts";
+import { failsCleanly, shell, snapshot, task } from "../cli_run.ts";
+import { EMBEDDED, ROOT } from "../helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "mnist-safety-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(tmp, { recursive: true }));
