@@ -126,6 +126,7 @@ export { parseJsonl, toJsonl } from "./io/report.ts";
 
 // Pictures (lib/pictures/): the plot helper, digits and weight maps, the recurring charts.
 export { type Figure, Plot, plot } from "./pictures/plot.ts";
+export { saveFigure } from "./pictures/save.ts";
 export { captionedSvg, digitsPng, digitToText, weightsPng } from "./pictures/images.ts";
 export {
   confusionHeatmap,

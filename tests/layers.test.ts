@@ -45,6 +45,10 @@ export const BROWSER_SAFE = [
   "lib/training/",
   "lib/io/model_json.ts",
   "lib/io/report.ts",
+  "lib/pictures/plot.ts",
+  "lib/pictures/charts.ts",
+  "lib/pictures/images.ts",
+  "lib/notebook/",
 ] as const;
 
 /** What runs in a browser: the pages and the workers they start. */

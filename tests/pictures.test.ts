@@ -20,6 +20,7 @@ import {
   plot,
   probabilityBars,
   runCurves,
+  saveFigure,
   trainingCurves,
   weightsPng,
 } from "../lib/mod.ts";
@@ -52,8 +53,8 @@ Deno.test("plot() gives a standalone SVG with its title and a deterministic PNG 
 Deno.test("a figure is saved as SVG or PNG by extension, atomically", async () => {
   const dir = await Deno.makeTempDir();
   const fig = await plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
-  await fig.save(`${dir}/a.svg`);
-  await fig.save(`${dir}/a.png`);
+  await saveFigure(fig, `${dir}/a.svg`);
+  await saveFigure(fig, `${dir}/a.png`);
   assert.equal(await Deno.readTextFile(`${dir}/a.svg`), fig.svg);
   assert.deepEqual(await Deno.readFile(`${dir}/a.png`), fig.png);
   assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name).sort(), ["a.png", "a.svg"]);

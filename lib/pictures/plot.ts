@@ -2,12 +2,13 @@
  * The one plotting helper: Observable Plot drawn headlessly (linkedom as the DOM),
  * returned as a `Figure` that holds the SVG and a PNG rendering of it (resvg-wasm with
  * the DejaVu Sans font from npm, white background), so the same plot can be written by
- * the tasks and shown inline in a notebook by every viewer (PNG + SVG + text).
+ * the tasks and shown inline in a notebook by every viewer (PNG + SVG + text). It reaches no
+ * Deno API (its wasm and font are fetched from their module-relative URLs, which Deno reads
+ * from disk), so the browser book draws with it too; `save.ts` writes a figure to a file.
  */
 import * as Plot from "@observablehq/plot";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { parseHTML } from "linkedom";
-import { writeFileAtomic } from "../io/write.ts";
 
 export { Plot };
 
@@ -19,11 +20,17 @@ const WASM_URL = new URL("../../node_modules/@resvg/resvg-wasm/index_bg.wasm", i
 
 let ready: Promise<Uint8Array> | undefined;
 
+async function fetchBytes(url: URL): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** Loads resvg's wasm and the font once per process. */
 function renderer(): Promise<Uint8Array> {
   ready ??= (async () => {
-    await initWasm(await Deno.readFile(WASM_URL));
-    return await Deno.readFile(FONT_URL);
+    await initWasm(await fetchBytes(WASM_URL));
+    return await fetchBytes(FONT_URL);
   })();
   return ready;
 }
@@ -86,11 +93,6 @@ export class Figure {
   get png(): Uint8Array {
     if (typeof this.#png === "function") this.#png = this.#png();
     return this.#png;
-  }
-
-  /** Writes the SVG, or the PNG when the path ends in .png; atomically. */
-  async save(path: string): Promise<void> {
-    await writeFileAtomic(path, path.toLowerCase().endsWith(".png") ? this.png : this.svg);
   }
 
   /** The MIME bundle a notebook stores: PNG for every viewer, SVG for trusted ones, text. */
