@@ -81,6 +81,11 @@ const PAGE = 65536;
  */
 const SHARED = typeof SharedArrayBuffer !== "undefined";
 
+/** Whether a second thread can share the memory: not without SharedArrayBuffer. */
+export function twoThreadsPossible(): boolean {
+  return SHARED && navigator.hardwareConcurrency >= 2;
+}
+
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** The compiled module, once per thread. */

@@ -12,7 +12,7 @@
  */
 import type { Dataset } from "../../data/dataset.ts";
 import { INPUTS, type Network } from "../../maths/network.ts";
-import { createMemory, instantiate, type Kernels } from "./kernels.ts";
+import { createMemory, instantiate, type Kernels, twoThreadsPossible } from "./kernels.ts";
 import { type Layout, layout, writeNetwork } from "./layout.ts";
 import { FROM, Helper, predictRange, TO } from "./worker.ts";
 
@@ -64,7 +64,7 @@ export async function fastPredict(
   const wide = data.count > CHUNK;
   if (wide) calls++;
   const two = wide &&
-      (threads === 2 || threads === undefined && calls > 1 && navigator.hardwareConcurrency >= 2)
+      (threads === 2 || threads === undefined && calls > 1 && twoThreadsPossible())
     ? worker(memory, at)
     : undefined;
   if (two && threads === 2 && !two.ready) await two.start();

@@ -15,7 +15,7 @@ import {
   batchSchedule,
   type TrainingEngine,
 } from "../engine.ts";
-import { createMemory, instantiate } from "./kernels.ts";
+import { createMemory, instantiate, twoThreadsPossible } from "./kernels.ts";
 import { blockStarts, layout, paddedHidden, readNetwork, shards, writeNetwork } from "./layout.ts";
 import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
 import {
@@ -35,8 +35,9 @@ import {
 
 export interface FastEngineOptions extends BatchOptions {
   /**
-   * 1 runs both shards on the calling thread; default 2 when the machine has 2 cores and
-   * batches hold at least TWO_THREAD_BATCH samples.
+   * 1 runs both shards on the calling thread; default 2 when the machine has 2 cores, memory
+   * can be shared (a page that is not cross-origin isolated cannot) and batches hold at least
+   * TWO_THREAD_BATCH samples.
    */
   threads?: 1 | 2;
   /**
@@ -83,9 +84,7 @@ export async function fastEngine(
   const memory = createMemory(at.bytes);
   const buffer = memory.buffer;
   const threads = options.threads ??
-    (navigator.hardwareConcurrency >= 2 && (options.batchSize ?? count) >= TWO_THREAD_BATCH
-      ? 2
-      : 1);
+    (twoThreadsPossible() && (options.batchSize ?? count) >= TWO_THREAD_BATCH ? 2 : 1);
   const helper = new Helper(memory, at, "train", IDLE_MS);
   let disposed = false;
 
