@@ -1,22 +1,15 @@
 /**
- * Builds the playground as a static site: the page (main.js), its training worker
- * (trainer.js) and the fast engine's second thread (fast-worker.js), bundled for the
- * browser with npm packages inside; kernels.wasm, KaTeX's CSS and fonts, and the embedded
- * MNIST IDX files copied beside them. Nothing is fetched from elsewhere at run time.
+ * Builds the playground's part of the site (site/build.ts): the page (main.js), its training
+ * worker (trainer.js) and the fast engine's second thread (fast-worker.js), bundled for the
+ * browser with npm packages inside; kernels.wasm, KaTeX's CSS and fonts copied beside them.
+ * The MNIST files are the site's (../data/, gzip-compressed). Nothing is fetched from
+ * elsewhere at run time.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EMBEDDED_DATA_DIR } from "../lib/io/mnist.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..");
-
-export const DATA_FILES = [
-  "train-images-idx3-ubyte",
-  "train-labels-idx1-ubyte",
-  "t10k-images-idx3-ubyte",
-  "t10k-labels-idx1-ubyte",
-];
 
 /** The bundles: output name → entry point. */
 const ENTRIES: [string, string][] = [
@@ -85,9 +78,9 @@ async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
-/** Writes the site into `out` (created if needed; the files it writes are replaced). */
-export async function buildSite(out: string): Promise<void> {
-  await Deno.mkdir(join(out, "data"), { recursive: true });
+/** Writes the playground into `out` (created if needed; the files it writes are replaced). */
+export async function buildPlayground(out: string): Promise<void> {
+  await Deno.mkdir(out, { recursive: true });
   // The first `deno bundle` on a cold cache installs esbuild; bundles started beside it would
   // race to install it too (and fail), so the rest start once it is done.
   const [[firstName, firstEntry], ...rest] = ENTRIES;
@@ -110,7 +103,4 @@ export async function buildSite(out: string): Promise<void> {
   await Deno.mkdir(join(out, "katex"), { recursive: true });
   await Deno.copyFile(join(katex, "katex.min.css"), join(out, "katex/katex.min.css"));
   await copyDir(join(katex, "fonts"), join(out, "katex/fonts"));
-  for (const name of DATA_FILES) {
-    await Deno.copyFile(join(EMBEDDED_DATA_DIR, name), join(out, "data", name));
-  }
 }

@@ -14,8 +14,8 @@ import { fastEngine } from "../lib/engines/fast/trainer.ts";
 import { initNetwork } from "../lib/maths/init.ts";
 import { createRng } from "../lib/maths/random.ts";
 import { launchChromium } from "./browser.ts";
-import { buildSite } from "./build.ts";
-import { serveSite } from "./server.ts";
+import { buildSite } from "../site/build.ts";
+import { serveSite } from "../site/server.ts";
 
 const N = 20;
 /** Alternated rounds: the machine is shared, so single figures are noisy. */
@@ -48,7 +48,7 @@ async function denoIteration(): Promise<number> {
 const site = await Deno.makeTempDir({ prefix: "playground-measure-" });
 await buildSite(site);
 const server = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: true });
-const url = `http://127.0.0.1:${server.addr.port}/`;
+const url = `http://127.0.0.1:${server.addr.port}/playground/`;
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();

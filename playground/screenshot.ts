@@ -4,8 +4,8 @@
  * η = 0.5, then a digit drawn on the pad. Default FILE: resources/playground.png.
  */
 import { launchChromium } from "./browser.ts";
-import { buildSite } from "./build.ts";
-import { serveSite } from "./server.ts";
+import { buildSite } from "../site/build.ts";
+import { serveSite } from "../site/server.ts";
 
 /** window.playground as the page's functions see it. */
 declare const playground: { ready: Promise<void>; step(n: number): Promise<void> };
@@ -17,7 +17,9 @@ const server = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: true 
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.addr.port}/?lr=0.5&hidden=10&batch=full&seed=1`);
+  await page.goto(
+    `http://127.0.0.1:${server.addr.port}/playground/?lr=0.5&hidden=10&batch=full&seed=1`,
+  );
   await page.evaluate(() => playground.ready);
   await page.evaluate(() => playground.step(300));
   // a "2" drawn with the mouse, as a learner would

@@ -52,12 +52,15 @@ let tests: TestRecord[] = [];
 let testedAt = -1;
 let lastNetworkAt = 0;
 
-/** Fetches the four IDX files, reporting the bytes received. */
+/**
+ * Fetches the site's four IDX files (gzip-compressed: 11 MB instead of 55), reporting the
+ * bytes received, and decompresses them with the platform's DecompressionStream.
+ */
 async function loadData(): Promise<void> {
-  const base = new URL("data/", scope.location.href);
+  const base = new URL("../data/", scope.location.href);
   const responses = await Promise.all(FILES.map(async (name) => {
-    const response = await fetch(new URL(name, base));
-    if (!response.ok) throw new Error(`data/${name}: ${response.status} ${response.statusText}`);
+    const response = await fetch(new URL(`${name}.gz`, base));
+    if (!response.ok) throw new Error(`data/${name}.gz: ${response.status} ${response.statusText}`);
     return response;
   }));
   const total = responses.reduce((t, r) => t + Number(r.headers.get("content-length") ?? 0), 0);
@@ -75,10 +78,10 @@ async function loadData(): Promise<void> {
         post({ type: "progress", loaded, total });
       }
     }
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) all.set(c, (at += c.length) - c.length);
-    return all;
+    const gunzipped = new Blob(chunks as BlobPart[]).stream().pipeThrough(
+      new DecompressionStream("gzip"),
+    );
+    return new Uint8Array(await new Response(gunzipped).arrayBuffer());
   }));
   post({ type: "progress", loaded: total, total });
   train = parseIdx(bytes[0], bytes[1], FILES[0], FILES[1]);

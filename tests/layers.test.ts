@@ -26,8 +26,10 @@ export const LIB_LAYERS = [
  * none of them.
  */
 export const APPS: Record<string, readonly string[]> = {
-  "playground/": [],
-  "cli/": ["playground/"],
+  "playground/": ["site/"],
+  "book/": ["playground/", "site/"],
+  "site/": ["book/", "playground/"],
+  "cli/": ["site/"],
   "tools/": [],
   "bench/": [],
   "notebooks/": [],
@@ -56,6 +58,12 @@ export const BROWSER_ENTRIES = [
   "playground/main.ts",
   "playground/trainer.ts",
   "lib/engines/fast/worker.ts",
+  // the book's page and its kernel worker (whose build-time entry adds the browser-safe
+  // modules of lib/ that book/modules.ts finds, checked the same way in book_units.test.ts)
+  "book/page.ts",
+  "book/kernel.ts",
+  "book/adapters.ts",
+  "book/assert.ts",
 ] as const;
 
 interface Module {
@@ -188,7 +196,8 @@ Deno.test("layers: the check refuses an edge that runs up, out of lib/, or betwe
   assert.match(wrongEdge("lib/data/csv.ts", "lib/io/files.ts")!, /lib\/data\/ sits below/);
   assert.match(wrongEdge("lib/io/mnist.ts", "playground/build.ts")!, /outside lib/);
   assert.match(wrongEdge("playground/main.ts", "cli/common.ts")!, /may import only/);
-  assert.equal(wrongEdge("cli/playground.ts", "playground/build.ts"), undefined);
+  assert.equal(wrongEdge("cli/book.ts", "site/build.ts"), undefined);
+  assert.match(wrongEdge("cli/book.ts", "playground/build.ts")!, /may import only/);
   assert.equal(wrongEdge("lib/training/sweep.ts", "lib/engines/choose.ts"), undefined);
 });
 

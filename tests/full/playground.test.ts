@@ -1,7 +1,7 @@
 /**
  * The playground: its pure parts (preprocessing of a drawn digit, the setting in the URL),
- * then the real page in headless Chromium, served by `deno task playground` (COOP/COEP,
- * two threads) and built by `deno task playground:build` (a plain static host, one thread),
+ * then the real page in headless Chromium, served by `deno task book` (COOP/COEP,
+ * two threads) and built by `deno task book:build` (a plain static host, one thread),
  * checked against the command-line tasks. One browser serves all the page's checks.
  */
 import assert from "node:assert/strict";
@@ -16,7 +16,7 @@ import { oneHot } from "../../lib/maths/loss.ts";
 import { backward, forward } from "../../lib/maths/network.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
 import { unsharedKernels } from "../../playground/build.ts";
-import { serveSite } from "../../playground/server.ts";
+import { serveSite } from "../../site/server.ts";
 import { hasOriginal, ORIGINAL_WEIGHTS } from "../helpers.ts";
 import {
   DEFAULTS,
@@ -138,10 +138,10 @@ async function task(...args: string[]): Promise<string> {
   return out;
 }
 
-/** `deno task playground --port 0`, and the URL it prints. */
+/** `deno task book --port 0`, and the playground's URL it prints. */
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "playground", "--port", "0"],
+    args: ["task", "-q", "book", "--port", "0"],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -149,10 +149,10 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   let text = "";
   while (!/http:\/\/\S+/.test(text)) {
     const { done, value } = await reader.read();
-    if (done) throw new Error(`deno task playground exited: ${text}`);
+    if (done) throw new Error(`deno task book exited: ${text}`);
     text += value;
   }
-  const url = text.match(/http:\/\/\S+/)![0];
+  const url = `${text.match(/http:\/\/\S+/)![0]}playground/`;
   return {
     url,
     stop: async () => {
@@ -253,7 +253,7 @@ Deno.test({
       task("train", "--iterations", "50", "--json", ...args).then((out) => JSON.parse(out));
     const [server, full, mini] = await Promise.all([
       startServer().then(async (server) => {
-        await task("playground:build", "--out", site);
+        await task("book:build", "--out", site);
         return server;
       }),
       cliRun(["--learning-rate", "0.5", "--seed", "3", "--out", join(tmp, "full.json")]),
@@ -477,14 +477,15 @@ Deno.test({
       });
 
       await t.step("the static build loads cleanly without isolation, on one thread", async () => {
-        const url = `http://127.0.0.1:${plain.addr.port}/?lr=0.5&seed=3`;
+        const url = `http://127.0.0.1:${plain.addr.port}/playground/?lr=0.5&seed=3`;
         const wasm: string[] = [];
         const built = await open(browser, url, (r) => wasm.push(new URL(r).pathname));
         const s = await state(built.page);
         assert.equal(s.threads, 1);
         assert.equal(await built.page.evaluate(() => typeof SharedArrayBuffer), "undefined");
         assert(
-          wasm.includes("/kernels-unshared.wasm") && !wasm.includes("/kernels.wasm"),
+          wasm.includes("/playground/kernels-unshared.wasm") &&
+            !wasm.includes("/playground/kernels.wasm"),
           `${wasm}`,
         );
         assert((await built.page.textContent("#engine"))!.includes("1 thread"));

@@ -1,18 +1,18 @@
 /**
- * `deno task playground`: builds the playground page (playground/) and serves it on this
- * machine with the headers that let its engine use two threads. Stops with Ctrl-C.
+ * `deno task book`: builds the site (the book's notebook pages and the playground) and serves
+ * it on this machine with the headers that let the engine use two threads. Stops with Ctrl-C.
  */
-import { buildSite } from "../playground/build.ts";
-import { serveSite } from "../playground/server.ts";
+import { buildSite } from "../site/build.ts";
+import { isLoopback, serveSite } from "../site/server.ts";
 import { InputError } from "../lib/errors.ts";
 import { say } from "./console.ts";
 import { type Command, parseFlags, text } from "./flags.ts";
 import { main } from "./main.ts";
 
 export const command: Command = {
-  name: "playground",
+  name: "book",
   summary:
-    "Serves the playground: a page that trains the network live on MNIST in the browser (the fast engine, two threads), lets you draw a digit and step through backpropagation with numbers. Sends COOP/COEP so the page is cross-origin isolated.",
+    "Serves the book and the playground on this machine: every notebook as a page you can read and run in the browser (the same lib and engine, offline), and the page that trains the network live. Sends COOP/COEP so the pages are cross-origin isolated (the engine on two threads).",
   flags: {
     port: { type: "string", arg: "N", help: "port (0: any free port)", default: "8790" },
     host: { type: "string", arg: "H", help: "address to listen on", default: "127.0.0.1" },
@@ -33,7 +33,12 @@ export async function run(args: string[]): Promise<void> {
   if (!values) return;
   const chosen = port(text(values, "port")!);
   const hostname = text(values, "host")!;
-  const root = await Deno.makeTempDir({ prefix: "playground-" });
+  if (!isLoopback(hostname)) {
+    console.error(
+      `warning: --host ${hostname} is not this machine's loopback: other machines that reach it can read the site`,
+    );
+  }
+  const root = await Deno.makeTempDir({ prefix: "book-site-" });
   const cleanUp = () => {
     Deno.removeSync(root, { recursive: true });
     Deno.exit(0);
@@ -48,7 +53,9 @@ export async function run(args: string[]): Promise<void> {
       isolated: true,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        say(`playground: http://${host}:${port}/ (Ctrl-C stops it)`);
+        say(
+          `book: http://${host}:${port}/ (the playground: http://${host}:${port}/playground/; Ctrl-C stops it)`,
+        );
       },
     });
   } catch (e) {
