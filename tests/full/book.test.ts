@@ -117,13 +117,26 @@ const codeIndices = (nb: Notebook) => nb.cells.flatMap((c, i) => c.cell_type ===
 function solutionDeclarations(): Map<string, { text: string; signature: string }> {
   const source = Deno.readTextFileSync(join(ROOT, "notebooks/solutions/10_exercises.ts"));
   const out = new Map<string, { text: string; signature: string }>();
+  // a function's first line is its signature (its return type may hold braces)
   const decl =
-    /^export (function (\w+)(\([^)]*\)): ([^{]+)\{[\s\S]*?^\}|const (\w+): (\w+) = ([^;]+);)/gm;
+    /^export (function (\w+)(\(.*\)): (.*) \{$[\s\S]*?^\}|const (\w+): (\w+) = ([^;]+);)/gm;
   for (const m of source.matchAll(decl)) {
     if (m[2]) out.set(m[2], { text: m[1], signature: `${m[3]}: ${m[4].trim()}` });
     else out.set(m[5], { text: m[7], signature: m[6] });
   }
   return out;
+}
+
+/**
+ * A solution as a learner pastes it from the solutions file: with an import of the lib
+ * names it uses (from the file's own import list; a cell may import, as in Jupyter).
+ */
+function withImports(text: string): string {
+  const source = Deno.readTextFileSync(join(ROOT, "notebooks/solutions/10_exercises.ts"));
+  const list = source.match(/^import \{([^}]*)\} from "[^"]*lib\/mod\.ts";/m)![1];
+  const names = list.split(",").map((n) => n.trim()).filter((n) => n && !n.startsWith("type "));
+  const used = names.filter((n) => new RegExp(`\\b${n}\\b`).test(text));
+  return `${used.length ? `import { ${used.join(", ")} } from "../lib/mod.ts";\n` : ""}${text}\n`;
 }
 
 /**
@@ -136,14 +149,16 @@ function solvedStubs(nb: Notebook): Map<number, string> {
   const out = new Map<number, string>();
   for (const index of codeIndices(nb)) {
     const source = cellSource(nb.cells[index]);
-    const fn = source.match(/^function (\w+)(\([^)]*\)): ([^{]+)\{/m);
+    const fn = source.match(/^function (\w+)(\(.*\)): (.*) \{$/m);
     if (fn) {
       const signature = `${fn[2]}: ${fn[3].trim()}`;
       const match = solutions.get(fn[1]) ??
         [...solutions.values()].find((s) =>
           s.signature === signature && s.text.startsWith("function")
         );
-      if (match) out.set(index, match.text.replace(/^function \w+/, `function ${fn[1]}`) + "\n");
+      if (match) {
+        out.set(index, withImports(match.text.replace(/^function \w+/, `function ${fn[1]}`)));
+      }
       continue;
     }
     const constant = source.match(/^const (\w+): (\w+)( \| undefined)? = undefined;/m);
