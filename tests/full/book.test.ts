@@ -431,7 +431,10 @@ Deno.test({
             if (/not done yet|wrong/.test(storedText)) {
               const text = JSON.stringify(outputs);
               verdicts.push(text);
-              assert.match(text, /: (exact|right)\b/, `cell ${index}: ${text}`);
+              // accepted as tests/exercises.test.ts accepts them (the log-softmax solution is
+              // "close", 4.4e-16, under Deno too); nbrun --check below proves the page printed
+              // what Jupyter prints
+              assert.match(text, /: (exact|close|right)\b/, `cell ${index}: ${text}`);
             }
           }
           assert.equal(verdicts.length, solved.size, "one check per stub");
