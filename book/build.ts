@@ -6,7 +6,7 @@
  * they fetch, the project files that cells read, and each notebook's .ipynb.
  */
 import { dirname, join } from "node:path";
-import { unsharedKernels } from "../playground/build.ts";
+import { addFastEngine, bundle, copyKatex } from "../site/bundle.ts";
 import { ADAPTED } from "./adapters.ts";
 import { type FileEntry, PROJECT } from "./files.ts";
 import { markdownRenderer } from "./markdown.ts";
@@ -159,28 +159,9 @@ ${cells}
 `;
 }
 
-async function bundle(entry: string, output: string): Promise<void> {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--minify", "--output", output, entry],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new Error(`deno bundle ${entry} failed:\n${new TextDecoder().decode(stderr)}`);
-  }
-}
-
 async function copyInto(from: string, to: string): Promise<void> {
   await Deno.mkdir(dirname(to), { recursive: true });
   await Deno.copyFile(from, to);
-}
-
-async function copyDir(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.isFile) await Deno.copyFile(join(from, entry.name), join(to, entry.name));
-  }
 }
 
 /**
@@ -213,32 +194,18 @@ export async function buildBook(out: string): Promise<void> {
   await Deno.writeTextFile(entry, kernelEntry(await planModules(ADAPTED), HERE));
   try {
     await bundle(join(HERE, "page.ts"), join(assets, "page.js"));
-    await Promise.all([
-      bundle(entry, join(assets, "kernel.js")),
-      bundle(join(ROOT, "lib/engines/fast/worker.ts"), join(assets, "fast-worker.js")),
-    ]);
+    await bundle(entry, join(assets, "kernel.js"));
   } finally {
     await Deno.remove(entry);
   }
-  // The engine starts its second thread from new URL("./worker.ts", import.meta.url).
-  const kernel = join(assets, "kernel.js");
-  const code = await Deno.readTextFile(kernel);
-  const renamed = code.replaceAll(`"./worker.ts"`, `"./fast-worker.js"`);
-  if (renamed === code) throw new Error(`kernel.js: the engine's worker URL was not found`);
-  await Deno.writeTextFile(kernel, renamed);
-  const kernels = await Deno.readFile(join(ROOT, "lib/engines/fast/kernels.wasm"));
-  await Deno.writeFile(join(assets, "kernels.wasm"), kernels);
-  await Deno.writeFile(join(assets, "kernels-unshared.wasm"), unsharedKernels(kernels));
+  await addFastEngine(join(assets, "kernel.js"));
   // lib/pictures/plot.ts fetches resvg's wasm and its font relative to its own URL: in the
   // bundle that is kernel.js, so they go where "../../node_modules/…" lands from book/.
   for (const file of ["@resvg/resvg-wasm/index_bg.wasm", "dejavu-fonts-ttf/ttf/DejaVuSans.ttf"]) {
     await copyInto(join(ROOT, "node_modules", file), join(out, "node_modules", file));
   }
   await Deno.copyFile(join(HERE, "style.css"), join(assets, "style.css"));
-  const katex = join(ROOT, "node_modules/katex/dist");
-  await Deno.mkdir(join(assets, "katex"), { recursive: true });
-  await Deno.copyFile(join(katex, "katex.min.css"), join(assets, "katex/katex.min.css"));
-  await copyDir(join(katex, "fonts"), join(assets, "katex/fonts"));
+  await copyKatex(assets);
   await copyFiles(out);
 
   const notebooks = await readNotebooks();

@@ -216,14 +216,7 @@ function startKernel(): Promise<1 | 2> {
       if (reply.type === "ready") {
         threads = reply.threads;
         kernelReadyAt ??= performance.now();
-        kernelStatus(
-          `kernel: ready · ${
-            threads === 2
-              ? "fast engine on 2 threads (this page is cross-origin isolated)"
-              : "fast engine on 1 thread (this page is not cross-origin isolated: a plain static host)"
-          }`,
-          "ready",
-        );
+        restoreReadyText();
         resolve(threads);
       } else onReply(reply);
     };
@@ -304,7 +297,6 @@ async function runNext(): Promise<void> {
     worker!.postMessage({ type: "run", id, source: sourceOf(cell) });
   });
   running = undefined;
-  if (worker) kernelStatus($("kernel-status").textContent!.replace("busy", "ready"), "ready");
   if (worker) restoreReadyText();
   resolve(cell.outputs);
   void runNext();
@@ -312,11 +304,9 @@ async function runNext(): Promise<void> {
 
 function restoreReadyText(): void {
   kernelStatus(
-    `kernel: ready · fast engine on ${threads} thread${threads === 2 ? "s" : ""}${
-      threads === 2
-        ? " (this page is cross-origin isolated)"
-        : " (this page is not cross-origin isolated: a plain static host)"
-    }`,
+    `kernel: ready · fast engine on ${threads} thread${threads === 2 ? "s" : ""} (this page is ${
+      threads === 2 ? "cross-origin isolated" : "not cross-origin isolated: a plain static host"
+    })`,
     "ready",
   );
 }

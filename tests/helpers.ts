@@ -34,3 +34,19 @@ export async function exists(path: string): Promise<boolean> {
 
 export const hasOriginal = isFileSync(ORIGINAL_WEIGHTS);
 export const hasSharedTestZip = isFileSync(SHARED_TEST_ZIP);
+
+/** Debian's Python, which has nbclient (another python3 may come first in PATH). */
+export const PYTHON = "/usr/bin/python3";
+
+/** Whether Jupyter (Debian's nbclient) is there to drive Deno's kernel. */
+export async function hasJupyter(): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command(PYTHON, {
+      args: ["-c", "import nbclient, nbformat"],
+      stderr: "null",
+    }).output();
+    return code === 0;
+  } catch {
+    return false;
+  }
+}

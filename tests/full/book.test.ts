@@ -15,11 +15,10 @@ import { cellSource, comparable, type Notebook } from "../../book/notebook.ts";
 import type { BookApi } from "../../book/page.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
 import { serveSite } from "../../site/server.ts";
-import { ROOT } from "../helpers.ts";
+import { hasJupyter, PYTHON, ROOT } from "../helpers.ts";
+import { startSite, task } from "./site.ts";
 
 declare const book: BookApi;
-
-const PYTHON = "/usr/bin/python3";
 
 const NOTEBOOKS = [...Deno.readDirSync(join(ROOT, "notebooks"))]
   .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
@@ -28,55 +27,6 @@ const NOTEBOOKS = [...Deno.readDirSync(join(ROOT, "notebooks"))]
 
 function stored(name: string): Notebook {
   return JSON.parse(Deno.readTextFileSync(join(ROOT, "notebooks", `${name}.ipynb`)));
-}
-
-async function hasJupyter(): Promise<boolean> {
-  try {
-    const { code } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import nbclient, nbformat"],
-      stderr: "null",
-    }).output();
-    return code === 0;
-  } catch {
-    return false;
-  }
-}
-
-async function task(...args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  assert.equal(code, 0, `deno task ${args.join(" ")}: ${decode(stderr)}`);
-  return decode(stdout);
-}
-
-/** `deno task book --port 0`, and the site's URL it prints. */
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "book", "--port", "0"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/http:\/\/\S+/.test(text)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`deno task book exited: ${text}`);
-    text += value;
-  }
-  return {
-    url: text.match(/http:\/\/\S+/)![0],
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel();
-    },
-  };
 }
 
 interface Watched {
@@ -183,7 +133,7 @@ Deno.test({
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "book-test-" });
     const site = join(tmp, "site");
-    const server = await startServer();
+    const server = await startSite();
     await task("book:build", "--out", site);
     const plain = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: false });
     const staticUrl = `http://127.0.0.1:${plain.addr.port}/`;

@@ -5,22 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../helpers.ts";
+import { hasJupyter, PYTHON, ROOT } from "../helpers.ts";
 
-const PYTHON = "/usr/bin/python3";
-
-/** Jupyter (Debian's nbclient) drives Deno's kernel; without it the notebook runs are skipped, except in CI. */
-async function hasJupyter(): Promise<boolean> {
-  try {
-    const { code } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import nbclient, nbformat"],
-      stderr: "null",
-    }).output();
-    return code === 0;
-  } catch {
-    return false;
-  }
-}
 const jupyter = await hasJupyter();
 if (!jupyter) {
   const how =

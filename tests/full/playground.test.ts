@@ -15,9 +15,10 @@ import { fromModelJson, type ModelJson } from "../../lib/io/model_json.ts";
 import { oneHot } from "../../lib/maths/loss.ts";
 import { backward, forward } from "../../lib/maths/network.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
-import { unsharedKernels } from "../../playground/build.ts";
+import { unsharedKernels } from "../../site/bundle.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasOriginal, ORIGINAL_WEIGHTS } from "../helpers.ts";
+import { startSite, task } from "./site.ts";
 import {
   DEFAULTS,
   queryFromSettings,
@@ -127,40 +128,10 @@ Deno.test("unsharedKernels: the same kernels over a plain (not shared) memory", 
 
 // ---- the page in Chromium
 
-async function task(...args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout);
-  assert.equal(code, 0, `deno task ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
-  return out;
-}
-
-/** `deno task book --port 0`, and the playground's URL it prints. */
+/** The site served by `deno task book`, at the playground's page. */
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "book", "--port", "0"],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/http:\/\/\S+/.test(text)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`deno task book exited: ${text}`);
-    text += value;
-  }
-  const url = `${text.match(/http:\/\/\S+/)![0]}playground/`;
-  return {
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      reader.cancel();
-    },
-  };
+  const site = await startSite();
+  return { url: `${site.url}playground/`, stop: site.stop };
 }
 
 interface Watched {

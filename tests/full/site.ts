@@ -1,0 +1,44 @@
+/**
+ * What the browser tests of the site share: running a task, and the site served by
+ * `deno task book --port 0` at the URL it prints.
+ */
+import assert from "node:assert/strict";
+import { ROOT } from "../helpers.ts";
+
+/** `deno task -q …`, its stdout; a failure is an assertion naming the task. */
+export async function task(...args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  assert.equal(code, 0, `deno task ${args.join(" ")}: ${decode(stderr)}`);
+  return decode(stdout);
+}
+
+/** `deno task book --port 0`, and the site's URL it prints (the book's contents page). */
+export async function startSite(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "book", "--port", "0"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/http:\/\/\S+/.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`deno task book exited: ${text}`);
+    text += value;
+  }
+  return {
+    url: text.match(/http:\/\/\S+/)![0],
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      await reader.cancel();
+    },
+  };
+}
