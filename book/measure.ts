@@ -7,7 +7,8 @@
  * - Run all of every notebook in the page, and of notebook 06 under the Jupyter kernel
  *   (tools/nbrun.py --check, kernel start included) in the same run, as a ratio;
  * - the page's longest main-thread task and frame gap while 06 runs.
- * With --write, the Run all times go to book/times.json (the contents page shows them).
+ * With --write, the Run all times go to book/times.json (the contents page shows them);
+ * --only-06 leaves out the other notebooks.
  */
 import { join } from "node:path";
 import { launchChromium } from "../playground/browser.ts";
@@ -20,6 +21,8 @@ import { ROOT } from "./modules.ts";
 declare const book: BookApi;
 
 const write = Deno.args.includes("--write");
+/** --only-06: the load, the kernel and notebook 06 only (no Run all of the others). */
+const only06 = Deno.args.includes("--only-06");
 const site = await Deno.makeTempDir({ prefix: "book-measure-" });
 await buildSite(site);
 const server = serveSite(site, { hostname: "127.0.0.1", port: 0, isolated: true });
@@ -99,7 +102,7 @@ try {
   await page.close();
 
   const seconds: Record<string, number> = { [training]: Number((run.ms / 1000).toFixed(1)) };
-  for (const name of notebooks.filter((n) => n !== training)) {
+  for (const name of notebooks.filter((n) => n !== training && !only06)) {
     const p = await browser.newPage();
     await p.goto(`${base}${name}.html`);
     await p.evaluate(() => book.ready);
@@ -112,7 +115,7 @@ try {
     await p.close();
   }
   console.log("Run all in the page, per notebook (s):", JSON.stringify(seconds));
-  if (write) {
+  if (write && !only06) {
     const path = join(ROOT, "book", "times.json");
     await Deno.writeTextFile(
       path,

@@ -11,7 +11,7 @@ import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/
 import { EditorState } from "@codemirror/state";
 import { drawSelection, EditorView, keymap, lineNumbers } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
-import { type Bundle, coalesceStreams, type Output } from "./jupyter.ts";
+import type { Bundle, Output } from "./jupyter.ts";
 import {
   type Cell,
   cellSource,
@@ -36,6 +36,9 @@ interface CodeCell {
   count: number | null;
   state: State;
   editor?: EditorView;
+  /** How many of `outputs` the page shows, and which of those changed since. */
+  rendered: number;
+  dirty: Set<number>;
   /** The static source's text until the editor exists. */
   text: string;
 }
@@ -150,24 +153,69 @@ function makeEditors(): Promise<void> {
 const pendingRender = new Set<CodeCell>();
 let renderScheduled = false;
 
-/** Redraws a cell's outputs at the next frame (live displays can update many times a second). */
+/**
+ * Draws what changed in a cell's outputs at the next frame: new outputs are appended and a
+ * changed one (a live display, a growing stream) is redrawn alone, so that a cell that updates
+ * its picture many times a second costs the page one picture per frame at most.
+ */
 function scheduleRender(cell: CodeCell): void {
   pendingRender.add(cell);
   if (renderScheduled) return;
   renderScheduled = true;
-  requestAnimationFrame(() => {
-    renderScheduled = false;
-    for (const c of pendingRender) renderCell(c);
-    pendingRender.clear();
-  });
+  requestAnimationFrame(flushRender);
 }
 
+function flushRender(): void {
+  renderScheduled = false;
+  for (const cell of pendingRender) drawChanges(cell);
+  pendingRender.clear();
+}
+
+function outputsBox(cell: CodeCell): HTMLElement {
+  return cell.element.querySelector<HTMLElement>(".outputs")!;
+}
+
+function drawChanges(cell: CodeCell): void {
+  const box = outputsBox(cell);
+  for (const i of cell.dirty) {
+    if (i < cell.rendered) box.children[i].outerHTML = renderOutput(cell.outputs[i]);
+  }
+  cell.dirty.clear();
+  if (cell.rendered < cell.outputs.length) {
+    box.insertAdjacentHTML(
+      "beforeend",
+      cell.outputs.slice(cell.rendered).map(renderOutput).join(""),
+    );
+    cell.rendered = cell.outputs.length;
+  }
+}
+
+/** A new output of the running cell; consecutive stream outputs join, as nbrun.py stores them. */
+function addOutput(cell: CodeCell, output: Output): void {
+  const last = cell.outputs.length - 1;
+  const previous = cell.outputs[last];
+  if (
+    output.output_type === "stream" && previous?.output_type === "stream" &&
+    previous.name === output.name
+  ) {
+    cell.outputs[last] = { ...previous, text: previous.text + output.text };
+    cell.dirty.add(last);
+  } else cell.outputs.push(output);
+  scheduleRender(cell);
+}
+
+/** Redraws all of a cell's outputs, its count and its state. */
 function renderCell(cell: CodeCell): void {
-  const box = cell.element.querySelector<HTMLElement>(".outputs")!;
-  box.innerHTML = cell.outputs.map(renderOutput).join("");
+  outputsBox(cell).innerHTML = cell.outputs.map(renderOutput).join("");
+  cell.rendered = cell.outputs.length;
+  cell.dirty.clear();
+  showCount(cell);
+  setState(cell, cell.state);
+}
+
+function showCount(cell: CodeCell): void {
   const count = cell.count ?? cell.storedCount;
   cell.element.querySelector(".count")!.textContent = count === null ? "[ ]" : `[${count}]`;
-  setState(cell, cell.state);
 }
 
 function setState(cell: CodeCell, state: State): void {
@@ -236,27 +284,29 @@ function onReply(reply: Reply): void {
   switch (reply.type) {
     case "output": {
       const output = reply.output;
-      cell.outputs.push(output);
+      addOutput(cell, output);
       if (reply.displayId !== undefined) {
         const list = displays.get(reply.displayId) ?? [];
         list.push({ cell, output });
         displays.set(reply.displayId, list);
       }
-      scheduleRender(cell);
       return;
     }
     case "update": {
       for (const shown of displays.get(reply.displayId) ?? []) {
         (shown.output as { data: Bundle }).data = reply.data;
+        const index = shown.cell.outputs.indexOf(shown.output);
+        if (index >= 0) shown.cell.dirty.add(index);
         scheduleRender(shown.cell);
       }
       return;
     }
     case "done":
-      cell.outputs = coalesceStreams(cell.outputs);
       cell.count = reply.executionCount;
-      cell.state = reply.ok ? "fresh" : "error";
-      renderCell(cell);
+      drawChanges(cell);
+      pendingRender.delete(cell);
+      showCount(cell);
+      setState(cell, reply.ok ? "fresh" : "error");
       running.done();
       return;
   }
@@ -446,6 +496,8 @@ async function start(): Promise<void> {
       count: null,
       state: "stored",
       text: edits[index] ?? original,
+      rendered: (c.outputs ?? []).length,
+      dirty: new Set(),
     };
     codeCells.set(index, cell);
     if (edits[index] !== undefined) {
