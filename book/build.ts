@@ -139,7 +139,7 @@ function notebookPage(n: NotebookInfo, previous?: NotebookInfo, next?: NotebookI
     <script type="module" src="../book/page.js"></script>
   </head>
   <body class="notebook" data-notebook="${n.name}">
-    <header>${siteNav("../", n.name)}${pager}
+    <header>${siteNav("../", n.name)}${pager}</header>
       <div class="toolbar" role="toolbar" aria-label="notebook">
         <button id="run-all" disabled>▶▶ Run all</button>
         <button id="stop" disabled title="End the kernel: its state is lost">■ Stop</button>
@@ -149,7 +149,6 @@ function notebookPage(n: NotebookInfo, previous?: NotebookInfo, next?: NotebookI
         <span id="kernel-status" data-state="loading" aria-live="polite">kernel: loading…</span>
       </div>
       <p id="notice" class="notice" role="status" hidden></p>
-    </header>
     <main>
 ${cells}
     </main>
