@@ -16,6 +16,7 @@ import { createRng } from "../lib/maths/random.ts";
 import { launchChromium } from "./browser.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
+import type { Playground } from "./api.ts";
 
 const N = 20;
 /** Alternated rounds: the machine is shared, so single figures are noisy. */
@@ -23,13 +24,7 @@ const ROUNDS = 4;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** window.playground as the page's functions see it. */
-declare const playground: {
-  ready: Promise<void>;
-  step(n?: number): Promise<void>;
-  play(): void;
-  pause(): Promise<void>;
-  state(): { iteration: number };
-};
+declare const playground: Playground;
 
 async function denoIteration(): Promise<number> {
   const train = await loadMnist("train");

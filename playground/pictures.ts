@@ -3,7 +3,7 @@
  * lib/pictures/images.ts draws them for the notebooks) and the Observable Plot charts.
  */
 import * as Plot from "@observablehq/plot";
-import type { Record } from "./protocol.ts";
+import type { TrainingRecord } from "../lib/training/train.ts";
 
 const SIDE = 28;
 
@@ -52,7 +52,7 @@ function thin<T>(rows: T[], n = 400): T[] {
   return rows.filter((_, i) => i % k === 0 || i === rows.length - 1);
 }
 
-export function lossChart(records: Record[], width: number): Element {
+export function lossChart(records: TrainingRecord[], width: number): Element {
   return Plot.plot({
     width,
     height: 220,
@@ -64,7 +64,7 @@ export function lossChart(records: Record[], width: number): Element {
 }
 
 export function accuracyChart(
-  records: Record[],
+  records: TrainingRecord[],
   tests: { iteration: number; accuracy: number }[],
   width: number,
 ): Element {

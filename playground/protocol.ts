@@ -3,6 +3,7 @@
  * Networks travel as the library's Network (matrices over Float64Array; structured clone).
  */
 import type { Network } from "../lib/maths/network.ts";
+import type { TrainingRecord } from "../lib/training/train.ts";
 import type { Settings } from "./settings.ts";
 
 export type Request =
@@ -18,10 +19,11 @@ export type Request =
   /** Test accuracy and the confusion matrix of the current network. */
   | { type: "evaluate"; id: number };
 
-export interface Record {
-  iteration: number;
-  loss: number;
-  accuracy: number;
+/** The test set as the page keeps it (for the digit panels). */
+export interface TestDigits {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
 }
 
 export interface TestRecord {
@@ -50,14 +52,14 @@ export type Reply =
   | { type: "progress"; loaded: number; total: number }
   | {
     type: "ready";
-    test: { images: Uint8Array; labels: Uint8Array; count: number };
+    test: TestDigits;
     trainCount: number;
   }
   | {
     type: "update";
     status: Status;
     /** The iterations run since the last update (empty after a restart). */
-    records: Record[];
+    records: TrainingRecord[];
     /** Set when the curves start over (reset, new setting, load). */
     restarted?: boolean;
     /** The test accuracies measured since the last update (every few iterations, and at pauses). */
@@ -66,7 +68,7 @@ export type Reply =
     confusion?: number[][];
     /** The request this update completes. */
     id?: number;
-    /** Why training stopped by itself (divergence). */
-    notice?: string;
+    /** Training stopped by itself: the loss blew up (the page throws lib's DivergenceError). */
+    diverged?: { iteration: number; learningRate: number; loss: number };
   }
   | { type: "error"; message: string; id?: number };

@@ -6,9 +6,10 @@
 import { launchChromium } from "./browser.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
+import type { Playground } from "./api.ts";
 
 /** window.playground as the page's functions see it. */
-declare const playground: { ready: Promise<void>; step(n: number): Promise<void> };
+declare const playground: Playground;
 
 const out = Deno.args[0] ?? "resources/playground.png";
 const site = await Deno.makeTempDir({ prefix: "playground-screenshot-" });

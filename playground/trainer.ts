@@ -13,15 +13,8 @@ import { cloneNetwork, type Network } from "../lib/maths/network.ts";
 import { accuracy } from "../lib/maths/loss.ts";
 import { createRng } from "../lib/maths/random.ts";
 import type { TrainingEngine } from "../lib/engines/engine.ts";
-import { DIVERGENCE_LOSS } from "../lib/training/train.ts";
-import {
-  NOT_STARTED,
-  type Record,
-  type Reply,
-  type Request,
-  type Status,
-  type TestRecord,
-} from "./protocol.ts";
+import { DIVERGENCE_LOSS, type TrainingRecord } from "../lib/training/train.ts";
+import { NOT_STARTED, type Reply, type Request, type Status, type TestRecord } from "./protocol.ts";
 import type { Settings } from "./settings.ts";
 
 /** Test accuracy every this many iterations while playing. */
@@ -46,7 +39,7 @@ let settings: Settings;
 let engine: TrainingEngine | undefined;
 let start: Network;
 let status: Status = { ...NOT_STARTED };
-let records: Record[] = [];
+let records: TrainingRecord[] = [];
 let tests: TestRecord[] = [];
 /** The iteration whose test accuracy status.testAccuracy is (−1: none yet). */
 let testedAt = -1;
@@ -173,7 +166,7 @@ async function play(): Promise<void> {
           if (!going()) return;
           if (!await iterate()) {
             status.running = false;
-            await update(true, { notice: divergence() });
+            await update(true, { diverged: divergence() });
           } else {
             await update(false);
           }
@@ -189,8 +182,9 @@ async function play(): Promise<void> {
   }
 }
 
-function divergence(): string {
-  return `training diverged at iteration ${status.iteration} (loss ${status.loss}): try a smaller learning rate`;
+/** What the page needs to throw lib's DivergenceError. */
+function divergence() {
+  return { iteration: status.iteration, learningRate: settings.learningRate, loss: status.loss };
 }
 
 async function handle(request: Request): Promise<void> {
@@ -234,7 +228,7 @@ async function handle(request: Request): Promise<void> {
     case "step": {
       let ok = true;
       for (let i = 0; i < request.n && ok; i++) ok = await iterate();
-      return update(true, { id: request.id, notice: ok ? undefined : divergence() });
+      return update(true, { id: request.id, diverged: ok ? undefined : divergence() });
     }
     case "reset":
       engine!.reset(start);

@@ -26,6 +26,7 @@ import {
   settingsFromQuery,
 } from "../../playground/settings.ts";
 import { column } from "../../playground/steps.ts";
+import type { Playground, PlaygroundState } from "../../playground/api.ts";
 
 // ---- preprocessing a drawn digit
 
@@ -167,30 +168,9 @@ async function open(
 }
 
 /** The page's window.playground, as the functions passed to page.evaluate see it. */
-declare const playground: {
-  ready: Promise<void>;
-  state(): State;
-  set(change: Partial<Settings>): Promise<void>;
-  step(n?: number): Promise<void>;
-  reset(): Promise<void>;
-  predict(pixels: ArrayLike<number>): { digit: number; probabilities: number[] };
-  model(): ModelJson;
-  load(model: ModelJson): Promise<void>;
-};
+declare const playground: Playground;
 
-interface State {
-  iteration: number;
-  loss: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  running: boolean;
-  threads: number;
-  learningRate: number;
-  hidden: number;
-  batchSize: number;
-  seed: number;
-}
-const state = (page: Page): Promise<State> => page.evaluate(() => playground.state());
+const state = (page: Page): Promise<PlaygroundState> => page.evaluate(() => playground.state());
 
 /** The exact numbers a panel shows for `name` (its data-values). */
 const shown = (page: Page, name: string): Promise<number[]> =>

@@ -1,0 +1,98 @@
+/**
+ * Drawing what changed: the status line, the curves and the weight maps, at most every
+ * DRAW_MS while training and each picture in a task of its own, so that the page answers input
+ * in between (the main thread shares the machine's cores with the engine's two threads).
+ */
+import type { Network } from "../lib/maths/network.ts";
+import { $ } from "./dom.ts";
+import { accuracyChart, drawMap, lossChart, mapCanvas } from "./pictures.ts";
+import type { PageState } from "./state.ts";
+
+const DRAW_MS = 250;
+/** While training, the digit panels are redrawn at most this often (ms). */
+const DIGIT_MS = 2000;
+
+export interface Drawing {
+  /** Draws now (the run is paused, or a request was answered): the digit panels too. */
+  now(): void;
+  /** Draws within DRAW_MS (while training). */
+  soon(): void;
+}
+
+/** `showDigit` redraws the digit panels (after the weights, when the network changed). */
+export function createDrawing(state: PageState, showDigit: () => void): Drawing {
+  let drawnAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The button and the status line: cheap, so always at once. */
+  function texts(): void {
+    const { status, settings } = state;
+    $("play").textContent = status.running ? "❚❚ pause" : "▶ play";
+    const f = (x: number) => Number.isNaN(x) ? "–" : x.toFixed(4);
+    $("status").textContent = `iteration ${status.iteration} · loss ${
+      f(status.loss)
+    } · training accuracy ${f(status.trainAccuracy)}${
+      settings.batchSize ? " (last batch)" : ""
+    } · test accuracy ${f(status.testAccuracy)}`;
+  }
+
+  function draw(when: "now" | "soon"): void {
+    drawnAt = performance.now();
+    const { status } = state;
+    texts();
+    const width = Math.min(520, Math.max(300, (document.body.clientWidth - 60) / 2));
+    const records = state.records, tests = state.tests;
+    const tasks = [
+      () => $("loss-chart").replaceChildren(lossChart(records, width)),
+      () => $("accuracy-chart").replaceChildren(accuracyChart(records, tests, width)),
+    ];
+    if (state.networkChanged && state.network) {
+      state.networkChanged = false;
+      const net = state.network;
+      tasks.push(() => drawWeights(net));
+      const digitDue = drawnAt - state.digit.drawnAt > DIGIT_MS;
+      if (when === "now" || !status.running || digitDue) tasks.push(showDigit);
+    }
+    const next = () => {
+      tasks.shift()?.();
+      if (tasks.length) setTimeout(next);
+    };
+    setTimeout(next);
+  }
+
+  return {
+    now: () => draw("now"),
+    soon() {
+      texts();
+      if (timer) return;
+      const wait = Math.max(0, DRAW_MS - (performance.now() - drawnAt));
+      timer = setTimeout(() => {
+        timer = undefined;
+        draw("soon");
+      }, wait);
+    },
+  };
+}
+
+function drawWeights(net: Network): void {
+  const box = $("weights");
+  const hidden = net.W_h.rows;
+  const size = hidden <= 16 ? 84 : hidden <= 64 ? 56 : 42;
+  if (box.children.length !== hidden || box.dataset.size !== String(size)) {
+    box.dataset.size = String(size);
+    box.replaceChildren(
+      ...Array.from({ length: hidden }, (_, i) => {
+        const figure = document.createElement("figure");
+        figure.append(
+          mapCanvas(new Float64Array(784), { signed: true, size }),
+          hidden > 16 ? String(i) : `neuron ${i}`,
+        );
+        return figure;
+      }),
+    );
+  }
+  for (let i = 0; i < hidden; i++) {
+    const canvas = box.children[i].querySelector("canvas")!;
+    drawMap(canvas, net.W_h.data.subarray(i * 784, (i + 1) * 784), true);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The page's one state object: everything the page's modules read and change, in one place
+ * (the setting, the worker's last status, the curves, the current network, the digit shown).
+ */
+import type { Network } from "../lib/maths/network.ts";
+import type { TrainingRecord } from "../lib/training/train.ts";
+import { NOT_STARTED, type Status, type TestDigits, type TestRecord } from "./protocol.ts";
+import { type Settings, settingsFromQuery } from "./settings.ts";
+
+/** The digit in the panels: drawn or picked, and the labels that go with it. */
+export interface Digit {
+  /** 784 values in [0, 1]. */
+  pixels: Float64Array;
+  /** The test set's label of a picked digit (none for a drawn one). */
+  trueLabel?: number;
+  /** The target label chosen for the backprop step (default: see panels.ts). */
+  chosenLabel?: number;
+  /** When the panels last drew it (performance.now()). */
+  drawnAt: number;
+}
+
+export interface PageState {
+  readonly threads: 1 | 2;
+  settings: Settings;
+  status: Status;
+  network?: Network;
+  /** Whether `network` changed since the weights were last drawn. */
+  networkChanged: boolean;
+  records: TrainingRecord[];
+  tests: TestRecord[];
+  /** The test digits, once the worker has loaded them. */
+  test?: TestDigits;
+  trainCount: number;
+  /** Whether the page is ready (data loaded, a network shown). */
+  ready: boolean;
+  digit: Digit;
+}
+
+export function createState(query: string, threads: 1 | 2): PageState {
+  return {
+    threads,
+    settings: settingsFromQuery(query),
+    status: { ...NOT_STARTED },
+    networkChanged: false,
+    records: [],
+    tests: [],
+    trainCount: 60000,
+    ready: false,
+    digit: { pixels: new Float64Array(784), drawnAt: 0 },
+  };
+}
