@@ -17,28 +17,22 @@ const KILL_AFTER_MS = 90_000;
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
-export async function task(name: string, ...args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "cli", `${name}.ts`), ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(KILL_AFTER_MS),
-  }).output();
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+export function task(name: string, ...args: string[]): Promise<Run> {
+  return spawn(Deno.execPath(), ["run", "-A", join(ROOT, "cli", `${name}.ts`), ...args], ROOT);
 }
 
 /**
  * Runs a bash script in `cwd`, for what only a shell does (redirections, closed or full
  * streams, ulimit, names that are not UTF-8); `$TASK name` runs a task there.
  */
-export async function shell(script: string, cwd: string): Promise<Run> {
-  const out = await new Deno.Command("bash", {
-    args: [
-      "-c",
-      `TASK() { "${Deno.execPath()}" run -A "${ROOT}/cli/$1.ts" "\${@:2}"; }\n${script}`,
-    ],
+export function shell(script: string, cwd: string): Promise<Run> {
+  const TASK = `TASK() { "${Deno.execPath()}" run -A "${ROOT}/cli/$1.ts" "\${@:2}"; }`;
+  return spawn("bash", ["-c", `${TASK}\n${script}`], cwd);
+}
+
+async function spawn(command: string, args: string[], cwd: string): Promise<Run> {
+  const out = await new Deno.Command(command, {
+    args,
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",

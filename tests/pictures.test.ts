@@ -109,6 +109,25 @@ Deno.test("learning curves: one line per learning rate, each labelled at its las
   assert.match(fig.description, /learning rates 0\.5, 0\.05/);
 });
 
+Deno.test("learning curves of a short sweep draw without a warning on the console", async () => {
+  // One logged point per rate (`tune --iterations 2`): Plot's guess of the series warns of it.
+  const records = [0.5, 0.25, 0.1, 0.05].map((lr) => ({
+    learningRate: lr,
+    iteration: 2,
+    accuracy: lr,
+    loss: 1,
+  }));
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    await learningCurves(records);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
+});
+
 Deno.test("labels of lines that end at the same accuracy are moved apart", async () => {
   const records = [0.5, 0.25].flatMap((lr) =>
     [10, 20].map((iteration) => ({ learningRate: lr, iteration, accuracy: 0.8, loss: 1 }))

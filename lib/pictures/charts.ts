@@ -122,7 +122,7 @@ export function learningCurves(
     y: axis,
     color: { type: "ordinal", domain: rates.map((r) => `η = ${r}`), scheme: "tableau10" },
     marks: [
-      Plot.line(rows, { x: "t", y, stroke: "lr", strokeWidth: 1.8 }),
+      Plot.line(rows, { x: "t", y, stroke: "lr", z: "lr", strokeWidth: 1.8 }),
       endLabels(ends, "t", "lr"),
     ],
   });
