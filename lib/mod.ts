@@ -144,9 +144,12 @@ export {
 // Notebook 10's exercise checks (lib/notebook/).
 export {
   checkBackward,
+  checkHeVariance,
   checkHiddenGradients,
   checkLogSoftmax,
+  checkOutputBiasGradient,
   checkPrediction,
+  checkSquaredErrorGradient,
   checkTrainingStep,
   type Outcome,
   OUTCOMES,
