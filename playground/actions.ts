@@ -57,11 +57,12 @@ export function createActions(state: PageState, connection: Connection, drawing:
     });
   }
 
-  async function loadNetwork(net: Network): Promise<void> {
+  async function loadNetwork(net: Network, from: string): Promise<void> {
     if (net.W_h.rows > MAX_HIDDEN) {
       throw new RangeError(`the model has more than ${MAX_HIDDEN} hidden neurons`);
     }
     state.settings = { ...state.settings, hidden: net.W_h.rows };
+    state.loadedFrom = from;
     syncControls(state);
     hideNotice();
     await ask({ type: "load", network: net });
@@ -69,6 +70,7 @@ export function createActions(state: PageState, connection: Connection, drawing:
   const load = (json: ModelJson | string) =>
     loadNetwork(
       typeof json === "string" ? parseModel(json, "model") : fromModelJson(json, "model"),
+      "a script (playground.load)",
     );
 
   $("play").addEventListener("click", () => state.status.running ? void pause() : play());
@@ -87,7 +89,7 @@ export function createActions(state: PageState, connection: Connection, drawing:
     const file = input.files?.[0];
     if (!file) return;
     try {
-      await loadNetwork(parseModel(await file.text(), file.name));
+      await loadNetwork(parseModel(await file.text(), file.name), `the file ${file.name}`);
       await ask({ type: "evaluate" });
     } catch (e) {
       showNotice(e);

@@ -5,7 +5,14 @@
  */
 import type { Network } from "../lib/maths/network.ts";
 import { $ } from "./dom.ts";
-import { accuracyChart, drawMap, lossChart, mapCanvas } from "./pictures.ts";
+import {
+  accuracyChart,
+  colorBar,
+  drawMap,
+  largestMagnitude,
+  lossChart,
+  mapCanvas,
+} from "./pictures.ts";
 import type { PageState } from "./state.ts";
 
 const DRAW_MS = 250;
@@ -40,16 +47,19 @@ export function createDrawing(state: PageState, showDigit: () => void): Drawing 
     drawnAt = performance.now();
     const { status } = state;
     texts();
-    const width = Math.min(520, Math.max(300, (document.body.clientWidth - 60) / 2));
+    const width = (id: string) => Math.min(520, $(id).clientWidth || 300);
     const records = state.records, tests = state.tests;
     const tasks = [
-      () => $("loss-chart").replaceChildren(lossChart(records, width)),
-      () => $("accuracy-chart").replaceChildren(accuracyChart(records, tests, width)),
+      () => $("loss-chart").replaceChildren(lossChart(records, width("loss-chart"))),
+      () =>
+        $("accuracy-chart").replaceChildren(
+          accuracyChart(records, tests, width("accuracy-chart")),
+        ),
     ];
     if (state.networkChanged && state.network) {
       state.networkChanged = false;
       const net = state.network;
-      tasks.push(() => drawWeights(net));
+      tasks.push(() => drawWeights(net, state.startNetwork, state.weightsView));
       const digitDue = drawnAt - state.digit.drawnAt > DIGIT_MS;
       if (when === "now" || !status.running || digitDue) tasks.push(showDigit);
     }
@@ -74,25 +84,49 @@ export function createDrawing(state: PageState, showDigit: () => void): Drawing 
   };
 }
 
-function drawWeights(net: Network): void {
+/** Which weights the maps show: W_h, or its change since iteration 0 of this start. */
+export type WeightsView = "weights" | "change";
+
+function drawWeights(net: Network, start: Network | undefined, view: WeightsView): void {
   const box = $("weights");
   const hidden = net.W_h.rows;
   const size = hidden <= 16 ? 84 : hidden <= 64 ? 56 : 42;
+  const values = new Float64Array(net.W_h.data);
+  if (view === "change" && start && start.W_h.data.length === values.length) {
+    for (let i = 0; i < values.length; i++) values[i] -= start.W_h.data[i];
+  }
+  const what = view === "change" ? "W_h − W_h at iteration 0" : "W_h";
+  const scale = largestMagnitude(values);
   if (box.children.length !== hidden || box.dataset.size !== String(size)) {
     box.dataset.size = String(size);
     box.replaceChildren(
       ...Array.from({ length: hidden }, (_, i) => {
         const figure = document.createElement("figure");
         figure.append(
-          mapCanvas(new Float64Array(784), { signed: true, size }),
-          hidden > 16 ? String(i) : `neuron ${i}`,
+          mapCanvas(new Float64Array(784), { scale: 1, size }),
+          document.createElement("figcaption"),
         );
+        figure.dataset.neuron = String(i);
         return figure;
       }),
     );
   }
+  let anyNaN = false;
   for (let i = 0; i < hidden; i++) {
-    const canvas = box.children[i].querySelector("canvas")!;
-    drawMap(canvas, net.W_h.data.subarray(i * 784, (i + 1) * 784), true);
+    const map = values.subarray(i * 784, (i + 1) * 784);
+    const nan = map.some(Number.isNaN);
+    anyNaN ||= nan;
+    const figure = box.children[i] as HTMLElement;
+    const canvas = figure.querySelector("canvas")!;
+    drawMap(canvas, map, scale);
+    const name = hidden > 16 ? String(i) : `neuron ${i}`;
+    figure.querySelector("figcaption")!.textContent = nan ? `${name}: NaN` : name;
+    canvas.setAttribute(
+      "aria-label",
+      `${what} of hidden neuron ${i} as a 28×28 map` + (nan ? ", with NaN (not a number)" : ""),
+    );
   }
+  box.dataset.scale = String(scale);
+  $("weights-scale").replaceChildren(colorBar(scale, what, anyNaN));
+  $("weights-nan").hidden = !anyNaN;
 }

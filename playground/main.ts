@@ -14,9 +14,13 @@ import { createDrawing } from "./draw.ts";
 import { createPad } from "./pad.ts";
 import { createPanels } from "./panels.ts";
 import { confusionChart } from "./pictures.ts";
+import type { Stall } from "./protocol.ts";
 import { createState } from "./state.ts";
 
-const state = createState(location.search, globalThis.crossOriginIsolated ? 2 : 1);
+const { state, notices } = createState(location.search, globalThis.crossOriginIsolated ? 2 : 1);
+$("address-notices").replaceChildren(
+  ...notices.map((text) => Object.assign(document.createElement("li"), { textContent: text })),
+);
 
 const pad = createPad(state, () => panels.show());
 const panels = createPanels(state, pad.clearInk);
@@ -58,13 +62,15 @@ function update(reply: Update): Error | undefined {
   if (reply.network) {
     state.network = reply.network;
     state.networkChanged = true;
+    if (reply.restarted) state.startNetwork = reply.network;
   }
   let error: Error | undefined;
   if (reply.diverged) {
     const { iteration, learningRate, loss } = reply.diverged;
     error = new DivergenceError(iteration, learningRate, loss);
-    showNotice(`${error.message}: try a smaller learning rate`);
+    showNotice(`${error.message}. ${divergenceAdvice(learningRate)}`);
   }
+  if (reply.stalled) showNotice(stallNotice(reply.stalled));
   if (reply.confusion) showConfusion(reply.confusion);
   if (state.status.running) drawing.soon();
   else drawing.now();
@@ -80,6 +86,34 @@ function update(reply: Update): Error | undefined {
   return error;
 }
 
+/** The largest |w| of the start: weights so large that they overflow are the cause, not η. */
+function divergenceAdvice(learningRate: number): string {
+  const start = state.startNetwork;
+  let largest = 0;
+  for (const M of start ? [start.W_h, start.b_h, start.W_o, start.b_o] : []) {
+    for (const w of M.data) largest = Math.max(largest, Number.isNaN(w) ? Infinity : Math.abs(w));
+  }
+  if (largest > 1e6) {
+    return `The start's weights are far too large (the largest |w| is ${
+      largest.toExponential(1)
+    }): their sums overflow to Infinity and NaN whatever the learning rate. Load a model with ` +
+      "ordinary weights, or start fresh (a new seed or size starts from small random weights).";
+  }
+  return `Each step overshoots: reset and try a smaller learning rate than η = ${learningRate} ` +
+    "(0.5 learns well here).";
+}
+
+function stallNotice({ iteration, learningRate, loss, dead, hidden }: Stall): string {
+  return `The network has stalled (iteration ${iteration}): ${dead} of its ${hidden} hidden ` +
+    `neurons are dead. Their ReLUs give 0 for every digit, so no gradient reaches their weights ` +
+    `(W_h stops changing), and the loss sits at ${loss.toFixed(4)}, near ln 10 = 2.3026: the ` +
+    "output sees little but its biases. " +
+    (learningRate >= 1
+      ? `A learning rate as large as η = ${learningRate} pushes the neurons below zero in a ` +
+        "few steps: reset and try a smaller one (0.5 learns well here)."
+      : "Reset and try another seed, or more hidden neurons.");
+}
+
 function showConfusion(confusion: number[][]): void {
   const box = $("confusion");
   box.replaceChildren(confusionChart(confusion));
@@ -89,6 +123,14 @@ function showConfusion(confusion: number[][]): void {
   $("evaluation").textContent = `test accuracy ${
     state.status.testAccuracy.toFixed(4)
   } (${correct}/${total}) at iteration ${state.status.iteration}`;
+}
+
+for (const radio of document.querySelectorAll<HTMLInputElement>("[name=weights-view]")) {
+  radio.addEventListener("change", () => {
+    state.weightsView = radio.value === "change" ? "change" : "weights";
+    state.networkChanged = true;
+    drawing.now();
+  });
 }
 
 const set = createSettings(state, connection, () => panels.show());

@@ -6,6 +6,9 @@ import { preprocessDigit } from "../lib/data/preprocess.ts";
 import { $ } from "./dom.ts";
 import type { PageState } from "./state.ts";
 
+/** The pen's width in the pad's pixels (280 × 280, 10 per MNIST pixel). */
+const PEN = 22;
+
 export interface Pad {
   /** Wipes the ink (the digit shown stays). */
   clearInk(): void;
@@ -26,13 +29,20 @@ export function createPad(state: PageState, changed: () => void): Pad {
     ];
   }
   function stroke(to: [number, number]): void {
-    pen.lineWidth = 22;
-    pen.lineCap = pen.lineJoin = "round";
-    pen.strokeStyle = "black";
     pen.beginPath();
-    pen.moveTo(...(last ?? to));
-    pen.lineTo(...to);
-    pen.stroke();
+    if (last) {
+      pen.lineWidth = PEN;
+      pen.lineCap = pen.lineJoin = "round";
+      pen.strokeStyle = "black";
+      pen.moveTo(...last);
+      pen.lineTo(...to);
+      pen.stroke();
+    } else {
+      // a canvas strokes no zero-length line: the first point (a click) is a dot
+      pen.fillStyle = "black";
+      pen.arc(...to, PEN / 2, 0, 2 * Math.PI);
+      pen.fill();
+    }
     last = to;
   }
   function setDigit(pixels: Float64Array): void {
@@ -59,9 +69,17 @@ export function createPad(state: PageState, changed: () => void): Pad {
   });
   pad.addEventListener("pointerup", lift);
   pad.addEventListener("pointercancel", lift);
-  $("clear").addEventListener("click", () => {
+  const clear = () => {
     clearInk();
     setDigit(new Float64Array(784));
+  };
+  $("clear").addEventListener("click", clear);
+  // the keyboard's way: a random test digit, or a clean pad
+  pad.addEventListener("keydown", (e) => {
+    if (e.key === "r" || e.key === "R") $("random").click();
+    else if (e.key === "c" || e.key === "C") clear();
+    else return;
+    e.preventDefault();
   });
   return { clearInk };
 }

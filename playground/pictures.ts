@@ -7,42 +7,91 @@ import type { TrainingRecord } from "../lib/training/train.ts";
 
 const SIDE = 28;
 
-/** A 28×28 canvas of `values` (784): grey ink in [0, 1], or signed weights when `signed`. */
+/** How a map's values become colours: grey ink in [0, 1], or signed with ±`scale` full colour. */
+export type MapScale = "ink" | number;
+
+/** NaN's colour in every map (a value that is not a number is not a weight of any size). */
+const NAN_RGB = [255, 204, 0] as const;
+
+/** A 28×28 canvas of `values` (784), named for assistive technology by `label`. */
 export function mapCanvas(
   values: ArrayLike<number>,
-  { signed = false, size = 84, title = "" } = {},
+  { scale = "ink" as MapScale, size = 84, label = "" } = {},
 ): HTMLCanvasElement {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = SIDE;
   canvas.style.width = canvas.style.height = `${size}px`;
   canvas.className = "map";
-  if (title) canvas.title = title;
-  drawMap(canvas, values, signed);
+  canvas.setAttribute("role", "img");
+  if (label) canvas.setAttribute("aria-label", label);
+  drawMap(canvas, values, scale);
   return canvas;
 }
 
-/** Redraws a map canvas; signed maps are scaled by their own largest |w|. */
-export function drawMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, signed: boolean) {
+/** The colour of one value (r, g, b). */
+function colour(v: number, scale: MapScale): readonly [number, number, number] {
+  if (Number.isNaN(v)) return NAN_RGB;
+  if (scale === "ink") {
+    const grey = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
+    return [grey, grey, grey];
+  }
+  const w = Math.max(-1, Math.min(1, v / (scale || 1)));
+  const fade = Math.round(255 * (1 - Math.abs(w)));
+  return w >= 0 ? [255, fade, fade] : [fade, fade, 255];
+}
+
+/** Redraws a map canvas on `scale` (signed maps: ±scale is full red / blue; NaN yellow). */
+export function drawMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, scale: MapScale) {
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(SIDE, SIDE);
-  let maxAbs = 0;
-  if (signed) {
-    for (let p = 0; p < SIDE * SIDE; p++) {
-      maxAbs = Math.max(maxAbs, Math.abs(values[p]));
-    }
-  }
   for (let p = 0; p < SIDE * SIDE; p++) {
-    let r, g, b;
-    if (signed) {
-      const w = values[p] / (maxAbs || 1);
-      const fade = Math.round(255 * (1 - Math.abs(w)));
-      [r, g, b] = w >= 0 ? [255, fade, fade] : [fade, fade, 255];
-    } else {
-      r = g = b = Math.round(255 * (1 - values[p]));
-    }
-    image.data.set([r, g, b, 255], 4 * p);
+    image.data.set([...colour(values[p], scale), 255], 4 * p);
   }
   context.putImageData(image, 0, 0);
+}
+
+/** The largest |v| (NaN ignored): the symmetric scale that fits every value. */
+export function largestMagnitude(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+const short = (v: number) =>
+  v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(1) : v.toPrecision(2);
+
+/** The colour bar of a signed scale: −scale blue … 0 white … +scale red, and NaN's swatch. */
+export function colorBar(scale: number, what: string, hasNaN = false): HTMLElement {
+  const bar = document.createElement("div");
+  bar.className = "colorbar";
+  const canvas = document.createElement("canvas");
+  canvas.width = 64;
+  canvas.height = 1;
+  const context = canvas.getContext("2d")!;
+  const image = context.createImageData(64, 1);
+  for (let x = 0; x < 64; x++) {
+    image.data.set([...colour(scale * (2 * (x + 0.5) / 64 - 1), scale), 255], 4 * x);
+  }
+  context.putImageData(image, 0, 0);
+  canvas.setAttribute("aria-hidden", "true");
+  const text = (t: string) => Object.assign(document.createElement("span"), { textContent: t });
+  bar.append(text(`${what}: −${short(scale)}`), canvas, text(`+${short(scale)}`));
+  if (hasNaN) {
+    const swatch = text("NaN");
+    swatch.style.background = `rgb(${NAN_RGB.join(",")})`;
+    swatch.style.padding = "0 4px";
+    bar.append(swatch);
+  }
+  bar.setAttribute("role", "img");
+  bar.setAttribute(
+    "aria-label",
+    `colour scale of ${what}: blue −${short(scale)}, white 0, red +${short(scale)}` +
+      (hasNaN ? "; yellow: NaN (not a number)" : ""),
+  );
+  return bar;
 }
 
 /** At most `n` records, evenly spaced, the last kept (a plot of 10,000 points is slow to redraw). */
@@ -52,15 +101,51 @@ function thin<T>(rows: T[], n = 400): T[] {
   return rows.filter((_, i) => i % k === 0 || i === rows.length - 1);
 }
 
+/** Whole-number ticks from 0 to the last iteration (at least 1): iterations are counted. */
+export function iterationTicks(last: number, count = 6): number[] {
+  const max = Math.max(1, last);
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!);
+  return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
+}
+
+/** A few points are drawn as points too (the first view has one: iteration 0). */
+const FEW = 30;
+
+function iterationAxis(rows: { iteration: number }[]) {
+  const last = rows.reduce((m, r) => Math.max(m, r.iteration), 0);
+  return {
+    label: "iteration",
+    grid: true,
+    domain: [0, Math.max(1, last)],
+    ticks: iterationTicks(last),
+    tickFormat: "d",
+  };
+}
+
 export function lossChart(records: TrainingRecord[], width: number): Element {
-  return Plot.plot({
-    width,
-    height: 220,
-    marginLeft: 50,
-    x: { label: "iteration", grid: true },
-    y: { label: "training loss", grid: true, zero: true },
-    marks: [Plot.lineY(thin(records), { x: "iteration", y: "loss", stroke: "#d62728" })],
-  });
+  const rows = thin(records).filter((r) => Number.isFinite(r.loss));
+  return named(
+    Plot.plot({
+      width,
+      height: 220,
+      marginLeft: 50,
+      x: iterationAxis(records),
+      y: { label: "training loss", grid: true, zero: true },
+      marks: [
+        Plot.lineY(rows, { x: "iteration", y: "loss", stroke: "#d62728" }),
+        records.length <= FEW
+          ? Plot.dot(rows, { x: "iteration", y: "loss", fill: "#d62728" })
+          : null,
+      ],
+    }),
+    records.length
+      ? `Training loss by iteration: ${records.at(-1)!.loss.toFixed(4)} at iteration ${
+        records.at(-1)!.iteration
+      }, from ${records[0].loss.toFixed(4)} at iteration ${records[0].iteration}.`
+      : "Training loss by iteration: none yet.",
+  );
 }
 
 export function accuracyChart(
@@ -76,71 +161,136 @@ export function accuracyChart(
     })),
     ...thin(tests).map((t) => ({ ...t, set: "test" })),
   ];
-  return Plot.plot({
-    width,
-    height: 220,
-    marginLeft: 50,
-    x: { label: "iteration", grid: true },
-    y: { label: "accuracy", grid: true, domain: [0, 1] },
-    color: { legend: true, domain: ["training", "test"], range: ["#1f77b4", "#ff7f0e"] },
-    marks: [
-      Plot.lineY(rows, { x: "iteration", y: "accuracy", stroke: "set" }),
-      Plot.dot(rows.filter((r) => r.set === "test"), {
-        x: "iteration",
-        y: "accuracy",
-        fill: "set",
-        r: 2,
-      }),
-    ],
-  });
+  const last = (xs: { iteration: number; accuracy: number }[]) =>
+    xs.length
+      ? `${xs.at(-1)!.accuracy.toFixed(4)} at iteration ${xs.at(-1)!.iteration}`
+      : "none yet";
+  return named(
+    Plot.plot({
+      width,
+      height: 220,
+      marginLeft: 50,
+      x: iterationAxis(rows),
+      y: { label: "accuracy", grid: true, domain: [0, 1], tickFormat: ".1f" },
+      color: { legend: true, domain: ["training", "test"], range: ["#1f77b4", "#c45a00"] },
+      marks: [
+        Plot.lineY(rows, { x: "iteration", y: "accuracy", stroke: "set" }),
+        Plot.dot(rows.filter((r) => r.set === "test" || records.length <= FEW), {
+          x: "iteration",
+          y: "accuracy",
+          fill: "set",
+          r: 2.5,
+        }),
+      ],
+    }),
+    `Accuracy by iteration: training ${last(records)}; test ${last(tests)}.`,
+  );
 }
 
-export function confusionChart(confusion: number[][]): Element {
+/**
+ * A chart as one named image for assistive technology: Plot's own aria-labels sit on plain
+ * groups (where ARIA prohibits them) and its legend is a second element, so both are folded in.
+ */
+export function named(chart: Element, label: string): Element {
+  for (const g of chart.querySelectorAll("[aria-label]")) {
+    g.setAttribute("data-label", g.getAttribute("aria-label")!);
+    g.removeAttribute("aria-label");
+  }
+  for (const g of chart.querySelectorAll("[aria-description]")) {
+    g.removeAttribute("aria-description");
+  }
+  const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector("svg");
+  chart.setAttribute("role", "img");
+  chart.setAttribute("aria-label", label);
+  if (svg && svg !== chart) svg.setAttribute("aria-hidden", "true");
+  return chart;
+}
+
+/** WCAG's relative luminance of an "rgb(r, g, b)" colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ["0", "0", "0"]).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Black or white, whichever contrasts more with the background (always ≥ 4.5:1). */
+export function labelColour(background: string): "black" | "white" {
+  const l = luminance(background);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? "black" : "white";
+}
+
+export function confusionChart(confusion: number[][], width = 420): Element {
   const cells = confusion.flatMap((row, actual) =>
     row.map((count, predicted) => ({ actual, predicted, count }))
   );
-  return Plot.plot({
-    width: 420,
-    height: 420,
-    padding: 0.05,
-    x: { label: "predicted", axis: "top", domain: [...Array(10).keys()] },
-    y: { label: "actual", domain: [...Array(10).keys()] },
-    color: { type: "sqrt", scheme: "blues" },
-    marks: [
-      Plot.cell(cells, { x: "predicted", y: "actual", fill: "count", tip: true }),
-      Plot.text(cells, {
-        x: "predicted",
-        y: "actual",
-        text: "count",
-        fill: (d) => d.count > 300 ? "white" : "black",
-        fontSize: 10,
-      }),
-    ],
-  });
+  const max = Math.max(1, ...cells.map((c) => c.count));
+  const color = Plot.scale({ color: { type: "sqrt", scheme: "blues", domain: [0, max] } });
+  const size = Math.min(420, width);
+  const correct = cells.filter((c) => c.actual === c.predicted).reduce((s, c) => s + c.count, 0);
+  return named(
+    Plot.plot({
+      width: size,
+      height: size,
+      padding: 0.05,
+      x: { label: "predicted", axis: "top", domain: [...Array(10).keys()] },
+      y: { label: "actual", domain: [...Array(10).keys()] },
+      color: { type: "sqrt", scheme: "blues", domain: [0, max] },
+      marks: [
+        Plot.cell(cells, { x: "predicted", y: "actual", fill: "count" }),
+        Plot.text(cells, {
+          x: "predicted",
+          y: "actual",
+          text: "count",
+          fill: (d) => labelColour(String(color.apply(d.count))),
+          fontSize: size < 400 ? 8 : 10,
+        }),
+      ],
+    }),
+    `Confusion matrix: rows are the actual digits, columns the predicted ones; ${correct} of ${
+      cells.reduce((s, c) => s + c.count, 0)
+    } on the diagonal (correct).`,
+  );
 }
 
 /** The ten probabilities as bars, with a second set (after a step) beside them if given. */
-export function probabilityChart(before: ArrayLike<number>, after?: ArrayLike<number>): Element {
+export function probabilityChart(
+  before: ArrayLike<number>,
+  after?: ArrayLike<number>,
+  width = 420,
+): Element {
   const rows = Array.from(before, (p, digit) => ({ digit, p, when: "before" }));
+  const pct = (p: number) => `${(100 * p).toFixed(1)} %`;
+  const best = (ps: ArrayLike<number>) => Array.from(ps).indexOf(Math.max(...Array.from(ps)));
   if (!after) {
-    return Plot.plot({
-      width: 420,
-      height: 170,
-      marginLeft: 40,
-      x: { domain: [...Array(10).keys()], label: "digit", padding: 0.15 },
-      y: { domain: [0, 1], label: "probability", grid: true },
-      marks: [Plot.barY(rows, { x: "digit", y: "p", fill: "#1f77b4" }), Plot.ruleY([0])],
-    });
+    return named(
+      Plot.plot({
+        width: Math.min(420, width),
+        height: 170,
+        marginLeft: 40,
+        x: { domain: [...Array(10).keys()], label: "digit", padding: 0.15 },
+        y: { domain: [0, 1], label: "probability", grid: true },
+        marks: [Plot.barY(rows, { x: "digit", y: "p", fill: "#1f77b4" }), Plot.ruleY([0])],
+      }),
+      `Probabilities of the ten digits; the highest is ${best(before)} at ${
+        pct(before[best(before)])
+      }.`,
+    );
   }
   rows.push(...Array.from(after, (p, digit) => ({ digit, p, when: "after" })));
-  return Plot.plot({
-    width: 420,
-    height: 190,
-    marginLeft: 40,
-    fx: { label: "digit", padding: 0.15 },
-    x: { axis: null, domain: ["before", "after"] },
-    y: { domain: [0, 1], label: "probability", grid: true },
-    color: { domain: ["before", "after"], range: ["#1f77b4", "#2ca02c"], legend: true },
-    marks: [Plot.barY(rows, { fx: "digit", x: "when", y: "p", fill: "when" }), Plot.ruleY([0])],
-  });
+  return named(
+    Plot.plot({
+      width: Math.min(420, width),
+      height: 190,
+      marginLeft: 40,
+      fx: { label: "digit", padding: 0.15 },
+      x: { axis: null, domain: ["before", "after"] },
+      y: { domain: [0, 1], label: "probability", grid: true },
+      color: { domain: ["before", "after"], range: ["#1f77b4", "#2ca02c"], legend: true },
+      marks: [Plot.barY(rows, { fx: "digit", x: "when", y: "p", fill: "when" }), Plot.ruleY([0])],
+    }),
+    "Probabilities of the ten digits before and after the step: " +
+      Array.from(before, (p, d) => `${d}: ${pct(p)} → ${pct(after[d])}`).join(", ") + ".",
+  );
 }

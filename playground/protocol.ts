@@ -48,6 +48,19 @@ export const NOT_STARTED: Status = {
   running: false,
 };
 
+/** Where and how training stopped by itself. */
+export interface Ending {
+  iteration: number;
+  learningRate: number;
+  loss: number;
+}
+
+/** A loss stuck near ln 10 with `dead` of the `hidden` neurons no longer learning. */
+export interface Stall extends Ending {
+  dead: number;
+  hidden: number;
+}
+
 export type Reply =
   | { type: "progress"; loaded: number; total: number }
   | {
@@ -69,6 +82,8 @@ export type Reply =
     /** The request this update completes. */
     id?: number;
     /** Training stopped by itself: the loss blew up (the page throws lib's DivergenceError). */
-    diverged?: { iteration: number; learningRate: number; loss: number };
+    diverged?: Ending;
+    /** The loss is stuck near ln 10 with most hidden neurons dead (their W_h no longer moves). */
+    stalled?: Stall;
   }
   | { type: "error"; message: string; id?: number };

@@ -5,7 +5,7 @@
 import type { Network } from "../lib/maths/network.ts";
 import type { TrainingRecord } from "../lib/training/train.ts";
 import { NOT_STARTED, type Status, type TestDigits, type TestRecord } from "./protocol.ts";
-import { type Settings, settingsFromQuery } from "./settings.ts";
+import { readQuery, type Settings } from "./settings.ts";
 
 /** The digit in the panels: drawn or picked, and the labels that go with it. */
 export interface Digit {
@@ -31,21 +31,34 @@ export interface PageState {
   /** The test digits, once the worker has loaded them. */
   test?: TestDigits;
   trainCount: number;
+  /** Where the network came from when it was loaded (a file's name, "a script"). */
+  loadedFrom?: string;
+  /** The network at iteration 0 of the current start (for the change since the start). */
+  startNetwork?: Network;
+  /** What the weight maps show. */
+  weightsView: "weights" | "change";
   /** Whether the page is ready (data loaded, a network shown). */
   ready: boolean;
   digit: Digit;
 }
 
-export function createState(query: string, threads: 1 | 2): PageState {
-  return {
+/** The state of a page opened at `query`, and what the address asked for that it cannot do. */
+export function createState(
+  query: string,
+  threads: 1 | 2,
+): { state: PageState; notices: string[] } {
+  const { settings, notices } = readQuery(query);
+  const state: PageState = {
     threads,
-    settings: settingsFromQuery(query),
+    settings,
     status: { ...NOT_STARTED },
     networkChanged: false,
     records: [],
     tests: [],
     trainCount: 60000,
     ready: false,
+    weightsView: "weights",
     digit: { pixels: new Float64Array(784), drawnAt: 0 },
   };
+  return { state, notices };
 }

@@ -14,7 +14,14 @@ import { accuracy } from "../lib/maths/loss.ts";
 import { createRng } from "../lib/maths/random.ts";
 import type { TrainingEngine } from "../lib/engines/engine.ts";
 import { DIVERGENCE_LOSS, type TrainingRecord } from "../lib/training/train.ts";
-import { NOT_STARTED, type Reply, type Request, type Status, type TestRecord } from "./protocol.ts";
+import {
+  NOT_STARTED,
+  type Reply,
+  type Request,
+  type Stall,
+  type Status,
+  type TestRecord,
+} from "./protocol.ts";
 import type { Settings } from "./settings.ts";
 
 /** Test accuracy every this many iterations while playing. */
@@ -44,6 +51,19 @@ let tests: TestRecord[] = [];
 /** The iteration whose test accuracy status.testAccuracy is (−1: none yet). */
 let testedAt = -1;
 let lastNetworkAt = 0;
+/** The loss and accuracy of the start (iteration 0), measured once per start. */
+let startMetrics = { loss: NaN, accuracy: NaN };
+/** W_h after the last iteration whose loss sat near ln 10 (to tell a stalled network). */
+let stuckW_h: Float64Array | undefined;
+/** Iterations in a row with the loss near ln 10, and whether the page was told of the stall. */
+let stuckFor = 0, stallSaid = false;
+/** A stall to tell the page at the next update. */
+let stall: Stall | undefined;
+/**
+ * Pauses and resets received so far: a step(n) stops after the iteration during which one
+ * arrived (they are counted when they arrive, before their turn in the queue).
+ */
+let interruptions = 0;
 
 /**
  * Fetches the site's four IDX files (gzip-compressed: 11 MB instead of 55), reporting the
@@ -91,10 +111,27 @@ async function restart(network?: Network): Promise<void> {
     seed: settings.seed,
     threads,
   });
-  status = { ...NOT_STARTED, running: status.running };
-  records = [];
+  // η = 0 measures the start without moving it; reset also rewinds the batch order
+  startMetrics = await engine.iterate(0);
+  engine.reset(start);
+  atStart();
+}
+
+/** Status and curves at iteration 0 of the current start. */
+function atStart(): void {
+  status = {
+    ...NOT_STARTED,
+    loss: startMetrics.loss,
+    trainAccuracy: startMetrics.accuracy,
+    running: status.running,
+  };
+  records = [{ iteration: 0, ...startMetrics }];
   tests = [];
   testedAt = -1;
+  stuckW_h = undefined;
+  stuckFor = 0;
+  stallSaid = false;
+  stall = undefined;
 }
 
 async function testAccuracy(): Promise<{ accuracy: number; predictions: Uint8Array }> {
@@ -121,20 +158,83 @@ async function update(
   const now = performance.now();
   const network = full || now - lastNetworkAt > NETWORK_EVERY_MS ? engine!.network() : undefined;
   if (network) lastNetworkAt = now;
-  post({ type: "update", status: { ...status }, records, tests, network, ...extra });
+  post({
+    type: "update",
+    status: { ...status },
+    records,
+    tests,
+    network,
+    stalled: stall,
+    ...extra,
+  });
+  stall = undefined;
   records = [];
   tests = [];
 }
 
-/** One iteration; false when training diverged. */
-async function iterate(): Promise<boolean> {
+/** How an iteration ended: "diverged" when the loss blew up. */
+type Outcome = "ok" | "diverged";
+
+/** Within this of ln 10, the loss is about that of a network that ignores its input. */
+const STUCK_LOSS = 0.01;
+/** After this many iterations in a row there, with most hidden neurons dead, it has stalled. */
+const STUCK_ITERATIONS = 10;
+
+async function iterate(): Promise<Outcome> {
   const { loss, accuracy } = await engine!.iterate(settings.learningRate);
   status.iteration++;
   status.loss = loss;
   status.trainAccuracy = accuracy;
   records.push({ iteration: status.iteration, loss, accuracy });
   if (status.iteration % TEST_EVERY === 0) await measureTest();
-  return loss <= DIVERGENCE_LOSS;
+  if (!(loss <= DIVERGENCE_LOSS)) return "diverged";
+  if (Math.abs(loss - Math.LN10) < STUCK_LOSS && !stallSaid) watchStall();
+  else {
+    stuckW_h = undefined;
+    stuckFor = 0;
+  }
+  return "ok";
+}
+
+/**
+ * Counts the hidden neurons whose weights did not move in this iteration (dead: ReLU′ = 0 for
+ * every digit of the batch, so no gradient reaches them); a loss stuck near ln 10 with most of
+ * them dead is a stall, told once per start.
+ */
+function watchStall(): void {
+  const W_h = engine!.network().W_h.data;
+  stuckFor++;
+  if (stuckW_h && stuckFor >= STUCK_ITERATIONS) {
+    let dead = 0;
+    for (let n = 0; n < settings.hidden; n++) {
+      let same = true;
+      for (let p = n * 784; p < (n + 1) * 784 && same; p++) same = W_h[p] === stuckW_h[p];
+      if (same) dead++;
+    }
+    if (dead * 2 > settings.hidden) {
+      stallSaid = true;
+      stall = {
+        iteration: status.iteration,
+        learningRate: settings.learningRate,
+        loss: status.loss,
+        dead,
+        hidden: settings.hidden,
+      };
+    }
+  }
+  stuckW_h = W_h;
+}
+
+/** What the page says when an iteration ended training by itself. */
+function ended(outcome: Outcome): Partial<Extract<Reply, { type: "update" }>> {
+  if (outcome !== "diverged") return {};
+  return {
+    diverged: {
+      iteration: status.iteration,
+      learningRate: settings.learningRate,
+      loss: status.loss,
+    },
+  };
 }
 
 // Requests run one at a time, in order; playing interleaves with them between iterations.
@@ -147,9 +247,11 @@ function exclusive(task: () => Promise<void>, id?: number): void {
 
 /** Lets the worker's messages in between two iterations (no timer clamping). */
 const channel = new MessageChannel();
+const turns: (() => void)[] = [];
+channel.port1.onmessage = () => turns.shift()?.();
 const nextTurn = () =>
   new Promise<void>((resolve) => {
-    channel.port1.onmessage = () => resolve();
+    turns.push(resolve);
     channel.port2.postMessage(0);
   });
 
@@ -164,9 +266,10 @@ async function play(): Promise<void> {
       exclusive(async () => {
         try {
           if (!going()) return;
-          if (!await iterate()) {
+          const outcome = await iterate();
+          if (outcome !== "ok") {
             status.running = false;
-            await update(true, { diverged: divergence() });
+            await update(true, ended(outcome));
           } else {
             await update(false);
           }
@@ -182,12 +285,8 @@ async function play(): Promise<void> {
   }
 }
 
-/** What the page needs to throw lib's DivergenceError. */
-function divergence() {
-  return { iteration: status.iteration, learningRate: settings.learningRate, loss: status.loss };
-}
-
-async function handle(request: Request): Promise<void> {
+/** `seen`: the interruptions counted when the request arrived. */
+async function handle(request: Request, seen = interruptions): Promise<void> {
   switch (request.type) {
     case "init": {
       settings = request.settings;
@@ -226,16 +325,17 @@ async function handle(request: Request): Promise<void> {
       status.running = false;
       return update(true, { id: request.id });
     case "step": {
-      let ok = true;
-      for (let i = 0; i < request.n && ok; i++) ok = await iterate();
-      return update(true, { id: request.id, diverged: ok ? undefined : divergence() });
+      // between iterations, a pause or reset is heard (onmessage counts it)
+      let outcome: Outcome = "ok";
+      for (let i = 0; i < request.n && outcome === "ok" && interruptions === seen; i++) {
+        outcome = await iterate();
+        if (i + 1 < request.n) await nextTurn();
+      }
+      return update(true, { id: request.id, ...ended(outcome) });
     }
     case "reset":
       engine!.reset(start);
-      status = { ...NOT_STARTED, running: status.running };
-      records = [];
-      tests = [];
-      testedAt = -1;
+      atStart();
       return update(true, { restarted: true, id: request.id });
     case "load":
       status.running = false;
@@ -255,5 +355,7 @@ async function handle(request: Request): Promise<void> {
 scope.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;
   if (request.type === "play") return void handle(request);
-  exclusive(() => handle(request), "id" in request ? request.id : undefined);
+  if (request.type === "pause" || request.type === "reset") interruptions++;
+  const seen = interruptions;
+  exclusive(() => handle(request, seen), "id" in request ? request.id : undefined);
 };
