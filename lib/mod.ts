@@ -90,10 +90,15 @@ export {
   fastPredict,
   predictWith,
 } from "./engines/choose.ts";
+// A bank: K networks of one hidden size trained side by side in the fast engine, each bit
+// for bit as if alone.
+export { fastBank, type FastBankOptions, type NetworkBank } from "./engines/fast/bank.ts";
+export { bankLimit } from "./engines/fast/bank_layout.ts";
 
 // Training and evaluation (lib/training/): the loop, the confusion matrices, the
 // learning-rate sweep, the experiments' runs and the linear baseline.
 export { DIVERGENCE_LOSS, DivergenceError, train, type TrainingRecord } from "./training/train.ts";
+export { type BankStep, trainBank } from "./training/bank.ts";
 export {
   binaryConfusionMatrix,
   confusionMatrix,

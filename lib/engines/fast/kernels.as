@@ -235,13 +235,13 @@ const LANES_8: v128 = i32x4(8, 9, 10, 11);
 
 /**
  * Z_h = acc/255 + b_h in place, A_h = ReLU(Z_h); then Z_o = W_o·A_h + b_o as 3 vectors
- * (lanes 10, 11: copies of 8, 9). Returns argmax Z_o (the first of equal maxima).
+ * (lanes 10, 11: copies of 8, 9). Returns argmax Z_o (the first of equal maxima). `rest` is
+ * where the network's b_h (hp) | W_o (10 × hp) | b_o (16) begin.
  */
-function outputLayer(params: usize, hp: i32, scratch: usize): i32 {
-  const b_h = params + (<usize>(INPUTS * hp) << 2);
+function outputLayer(rest: usize, hp: i32, Z_h: usize, A_h: usize, Z_o: usize): i32 {
+  const b_h = rest;
   const W_o = b_h + (<usize>hp << 2);
   const b_o = W_o + (<usize>(OUTPUTS * hp) << 2);
-  const Z_h = scratch, A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
   const inv = f32x4.splat(INV_255), zero = f32x4.splat(0);
   const bytes = <usize>hp << 2;
   // the ten dot products in ten vector sums, W_o read row by row 4 units at a time
@@ -291,14 +291,24 @@ let loss: f64 = 0, correct: f64 = 0;
  * adds to db_h, dW_o, db_o, loss and correct, and leaves dZ_h (hp floats) at `dZ`.
  */
 function sampleStep(hp: i32, params: usize, grads: usize, scratch: usize, e: usize, n: i32, y: i32, dZ: usize): void {
-  const W_o = params + (<usize>(INPUTS * hp + hp) << 2);
-  const db_h = grads + (<usize>(INPUTS * hp) << 2);
-  const dW_o = db_h + (<usize>hp << 2), db_o = dW_o + (<usize>(OUTPUTS * hp) << 2);
+  gather(params, hp, e, n, scratch, false);
+  const rest = params + (<usize>(INPUTS * hp) << 2), restGrads = grads + (<usize>(INPUTS * hp) << 2);
   const Z_h = scratch, dA_h = scratch + (<usize>hp << 2);
   const A_h = scratch + (<usize>(2 * hp) << 2), Z_o = scratch + (<usize>(3 * hp) << 2);
+  denseStep(hp, rest, restGrads, Z_h, dA_h, A_h, Z_o, y, dZ);
+}
+
+/**
+ * The rest of a sample's pass once Z_h holds Σ W_hT[pixels]·bytes: the output layer, softmax,
+ * loss and backward pass of one network whose b_h | W_o | b_o begin at `rest` (their
+ * gradients at `restGrads`): adds to db_h, dW_o, db_o, loss and correct, and leaves dZ_h at `dZ`.
+ */
+function denseStep(hp: i32, rest: usize, restGrads: usize, Z_h: usize, dA_h: usize, A_h: usize, Z_o: usize, y: i32, dZ: usize): void {
+  const W_o = rest + (<usize>hp << 2);
+  const db_h = restGrads;
+  const dW_o = db_h + (<usize>hp << 2), db_o = dW_o + (<usize>(OUTPUTS * hp) << 2);
   const bytes = <usize>hp << 2;
-  gather(params, hp, e, n, Z_h, false);
-  const predicted = outputLayer(params, hp, scratch);
+  const predicted = outputLayer(rest, hp, Z_h, A_h, Z_o);
   if (predicted == y) correct += 1;
 
   // softmax of the 10 outputs as 3 vectors (lanes 10, 11 masked out), with the max shift;
@@ -626,6 +636,421 @@ export function predict(hp: i32, params: usize, scratch: usize, images: usize, c
       }
     }
     gather(params, hp, entries, <i32>((e - entries) >> 2), scratch, false);
-    store<u8>(out + <usize>j, <u8>outputLayer(params, hp, scratch));
+    const rest = params + (<usize>(INPUTS * hp) << 2);
+    store<u8>(out + <usize>j, <u8>outputLayer(rest, hp, scratch, scratch + (<usize>(2 * hp) << 2), scratch + (<usize>(3 * hp) << 2)));
+  }
+}
+
+// ---- the bank: K networks of one hidden size trained side by side (lib/engines/fast/bank.ts)
+//
+// The K networks' W_hT rows are laid side by side, one row of K × hp floats per pixel (the
+// entries' offsets name those rows), so one pass over a sample's entries serves every network;
+// each network keeps its own b_h | W_o | b_o block (`rests`, `restBytes` apart). Every network's
+// numbers are those of training it alone, bit for bit: its sums run in the order gather gives
+// them alone. gather sums a tile of 4 vectors in 2 chains (entries 0, 2 | 1, 3 of every four)
+// and a narrower tile in 4 chains (entries 0 | 1 | 2 | 3), the entries past the last four in
+// the first chain, and adds the chains as (a + b) or (a + b) + (c + d); here a plan lists groups
+// of vectors of one kind (byte offset in the row, vectors, chains), and each group's chains are
+// summed in passes over the entries with up to 12 sums in registers, then added the same way.
+// `plan` and `live` point at a u32 count followed by the groups (3 words each) or the indices
+// of the networks still in the bank.
+
+@inline function pass1(W: usize, e: usize, n: i32, S: i32, j0: i32, tmp: usize, G: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0), a8 = f32x4.splat(0), a9 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  const end4 = n & ~3;
+  for (let i = j0; i < end4; i += S) {
+    const at = e + (<usize>i << 2);
+    const w0 = load<u32>(at), r0 = W + rowOf(w0), x0 = valueOf(w0);
+    { a0 = f32x4.add(f32x4.mul(v128.load(r0), x0), a0); }
+    if (G > 1) { a1 = f32x4.add(f32x4.mul(v128.load(r0, 16), x0), a1); }
+    if (G > 2) { a2 = f32x4.add(f32x4.mul(v128.load(r0, 32), x0), a2); }
+    if (G > 3) { a3 = f32x4.add(f32x4.mul(v128.load(r0, 48), x0), a3); }
+    if (G > 4) { a4 = f32x4.add(f32x4.mul(v128.load(r0, 64), x0), a4); }
+    if (G > 5) { a5 = f32x4.add(f32x4.mul(v128.load(r0, 80), x0), a5); }
+    if (G > 6) { a6 = f32x4.add(f32x4.mul(v128.load(r0, 96), x0), a6); }
+    if (G > 7) { a7 = f32x4.add(f32x4.mul(v128.load(r0, 112), x0), a7); }
+    if (G > 8) { a8 = f32x4.add(f32x4.mul(v128.load(r0, 128), x0), a8); }
+    if (G > 9) { a9 = f32x4.add(f32x4.mul(v128.load(r0, 144), x0), a9); }
+    if (G > 10) { a10 = f32x4.add(f32x4.mul(v128.load(r0, 160), x0), a10); }
+    if (G > 11) { a11 = f32x4.add(f32x4.mul(v128.load(r0, 176), x0), a11); }
+  }
+  if (j0 == 0) {
+    for (let i = end4; i < n; i++) {
+      const w = load<u32>(e + (<usize>i << 2)), r = W + rowOf(w), x = valueOf(w);
+      a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+      if (G > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      if (G > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+      if (G > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+      if (G > 4) a4 = f32x4.add(f32x4.mul(v128.load(r, 64), x), a4);
+      if (G > 5) a5 = f32x4.add(f32x4.mul(v128.load(r, 80), x), a5);
+      if (G > 6) a6 = f32x4.add(f32x4.mul(v128.load(r, 96), x), a6);
+      if (G > 7) a7 = f32x4.add(f32x4.mul(v128.load(r, 112), x), a7);
+      if (G > 8) a8 = f32x4.add(f32x4.mul(v128.load(r, 128), x), a8);
+      if (G > 9) a9 = f32x4.add(f32x4.mul(v128.load(r, 144), x), a9);
+      if (G > 10) a10 = f32x4.add(f32x4.mul(v128.load(r, 160), x), a10);
+      if (G > 11) a11 = f32x4.add(f32x4.mul(v128.load(r, 176), x), a11);
+    }
+  }
+  const t0 = tmp + <usize>((j0 + 0) * 192);
+  v128.store(t0, a0);
+  if (G > 1) v128.store(t0, a1, 16);
+  if (G > 2) v128.store(t0, a2, 32);
+  if (G > 3) v128.store(t0, a3, 48);
+  if (G > 4) v128.store(t0, a4, 64);
+  if (G > 5) v128.store(t0, a5, 80);
+  if (G > 6) v128.store(t0, a6, 96);
+  if (G > 7) v128.store(t0, a7, 112);
+  if (G > 8) v128.store(t0, a8, 128);
+  if (G > 9) v128.store(t0, a9, 144);
+  if (G > 10) v128.store(t0, a10, 160);
+  if (G > 11) v128.store(t0, a11, 176);
+}
+
+@inline function pass2(W: usize, e: usize, n: i32, S: i32, j0: i32, tmp: usize, G: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
+  const end4 = n & ~3;
+  for (let i = j0; i < end4; i += S) {
+    const at = e + (<usize>i << 2);
+    const w0 = load<u32>(at), r0 = W + rowOf(w0), x0 = valueOf(w0);
+    const w1 = load<u32>(at, 4), r1 = W + rowOf(w1), x1 = valueOf(w1);
+    { a0 = f32x4.add(f32x4.mul(v128.load(r0), x0), a0); b0 = f32x4.add(f32x4.mul(v128.load(r1), x1), b0); }
+    if (G > 1) { a1 = f32x4.add(f32x4.mul(v128.load(r0, 16), x0), a1); b1 = f32x4.add(f32x4.mul(v128.load(r1, 16), x1), b1); }
+    if (G > 2) { a2 = f32x4.add(f32x4.mul(v128.load(r0, 32), x0), a2); b2 = f32x4.add(f32x4.mul(v128.load(r1, 32), x1), b2); }
+    if (G > 3) { a3 = f32x4.add(f32x4.mul(v128.load(r0, 48), x0), a3); b3 = f32x4.add(f32x4.mul(v128.load(r1, 48), x1), b3); }
+    if (G > 4) { a4 = f32x4.add(f32x4.mul(v128.load(r0, 64), x0), a4); b4 = f32x4.add(f32x4.mul(v128.load(r1, 64), x1), b4); }
+    if (G > 5) { a5 = f32x4.add(f32x4.mul(v128.load(r0, 80), x0), a5); b5 = f32x4.add(f32x4.mul(v128.load(r1, 80), x1), b5); }
+  }
+  if (j0 == 0) {
+    for (let i = end4; i < n; i++) {
+      const w = load<u32>(e + (<usize>i << 2)), r = W + rowOf(w), x = valueOf(w);
+      a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+      if (G > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      if (G > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+      if (G > 3) a3 = f32x4.add(f32x4.mul(v128.load(r, 48), x), a3);
+      if (G > 4) a4 = f32x4.add(f32x4.mul(v128.load(r, 64), x), a4);
+      if (G > 5) a5 = f32x4.add(f32x4.mul(v128.load(r, 80), x), a5);
+    }
+  }
+  const t0 = tmp + <usize>((j0 + 0) * 192);
+  v128.store(t0, a0);
+  if (G > 1) v128.store(t0, a1, 16);
+  if (G > 2) v128.store(t0, a2, 32);
+  if (G > 3) v128.store(t0, a3, 48);
+  if (G > 4) v128.store(t0, a4, 64);
+  if (G > 5) v128.store(t0, a5, 80);
+  const t1 = tmp + <usize>((j0 + 1) * 192);
+  v128.store(t1, b0);
+  if (G > 1) v128.store(t1, b1, 16);
+  if (G > 2) v128.store(t1, b2, 32);
+  if (G > 3) v128.store(t1, b3, 48);
+  if (G > 4) v128.store(t1, b4, 64);
+  if (G > 5) v128.store(t1, b5, 80);
+}
+
+@inline function pass4(W: usize, e: usize, n: i32, S: i32, j0: i32, tmp: usize, G: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0);
+  const end4 = n & ~3;
+  for (let i = j0; i < end4; i += S) {
+    const at = e + (<usize>i << 2);
+    const w0 = load<u32>(at), r0 = W + rowOf(w0), x0 = valueOf(w0);
+    const w1 = load<u32>(at, 4), r1 = W + rowOf(w1), x1 = valueOf(w1);
+    const w2 = load<u32>(at, 8), r2 = W + rowOf(w2), x2 = valueOf(w2);
+    const w3 = load<u32>(at, 12), r3 = W + rowOf(w3), x3 = valueOf(w3);
+    { a0 = f32x4.add(f32x4.mul(v128.load(r0), x0), a0); b0 = f32x4.add(f32x4.mul(v128.load(r1), x1), b0); c0 = f32x4.add(f32x4.mul(v128.load(r2), x2), c0); d0 = f32x4.add(f32x4.mul(v128.load(r3), x3), d0); }
+    if (G > 1) { a1 = f32x4.add(f32x4.mul(v128.load(r0, 16), x0), a1); b1 = f32x4.add(f32x4.mul(v128.load(r1, 16), x1), b1); c1 = f32x4.add(f32x4.mul(v128.load(r2, 16), x2), c1); d1 = f32x4.add(f32x4.mul(v128.load(r3, 16), x3), d1); }
+    if (G > 2) { a2 = f32x4.add(f32x4.mul(v128.load(r0, 32), x0), a2); b2 = f32x4.add(f32x4.mul(v128.load(r1, 32), x1), b2); c2 = f32x4.add(f32x4.mul(v128.load(r2, 32), x2), c2); d2 = f32x4.add(f32x4.mul(v128.load(r3, 32), x3), d2); }
+  }
+  if (j0 == 0) {
+    for (let i = end4; i < n; i++) {
+      const w = load<u32>(e + (<usize>i << 2)), r = W + rowOf(w), x = valueOf(w);
+      a0 = f32x4.add(f32x4.mul(v128.load(r), x), a0);
+      if (G > 1) a1 = f32x4.add(f32x4.mul(v128.load(r, 16), x), a1);
+      if (G > 2) a2 = f32x4.add(f32x4.mul(v128.load(r, 32), x), a2);
+    }
+  }
+  const t0 = tmp + <usize>((j0 + 0) * 192);
+  v128.store(t0, a0);
+  if (G > 1) v128.store(t0, a1, 16);
+  if (G > 2) v128.store(t0, a2, 32);
+  const t1 = tmp + <usize>((j0 + 1) * 192);
+  v128.store(t1, b0);
+  if (G > 1) v128.store(t1, b1, 16);
+  if (G > 2) v128.store(t1, b2, 32);
+  const t2 = tmp + <usize>((j0 + 2) * 192);
+  v128.store(t2, c0);
+  if (G > 1) v128.store(t2, c1, 16);
+  if (G > 2) v128.store(t2, c2, 32);
+  const t3 = tmp + <usize>((j0 + 3) * 192);
+  v128.store(t3, d0);
+  if (G > 1) v128.store(t3, d1, 16);
+  if (G > 2) v128.store(t3, d2, 32);
+}
+
+/** One pass over a group's entries: P chains at once (P·G ≤ 12 sums in registers). */
+function passGroup(W: usize, e: usize, n: i32, S: i32, j0: i32, tmp: usize, P: i32, G: i32): void {
+  if (P == 4) {
+    if (G == 1) pass4(W, e, n, S, j0, tmp, 1);
+    else if (G == 2) pass4(W, e, n, S, j0, tmp, 2);
+    else if (G == 3) pass4(W, e, n, S, j0, tmp, 3);
+  } else if (P == 2) {
+    if (G == 1) pass2(W, e, n, S, j0, tmp, 1);
+    else if (G == 2) pass2(W, e, n, S, j0, tmp, 2);
+    else if (G == 3) pass2(W, e, n, S, j0, tmp, 3);
+    else if (G == 4) pass2(W, e, n, S, j0, tmp, 4);
+    else if (G == 5) pass2(W, e, n, S, j0, tmp, 5);
+    else if (G == 6) pass2(W, e, n, S, j0, tmp, 6);
+  } else {
+    if (G == 1) pass1(W, e, n, S, j0, tmp, 1);
+    else if (G == 2) pass1(W, e, n, S, j0, tmp, 2);
+    else if (G == 3) pass1(W, e, n, S, j0, tmp, 3);
+    else if (G == 4) pass1(W, e, n, S, j0, tmp, 4);
+    else if (G == 5) pass1(W, e, n, S, j0, tmp, 5);
+    else if (G == 6) pass1(W, e, n, S, j0, tmp, 6);
+    else if (G == 7) pass1(W, e, n, S, j0, tmp, 7);
+    else if (G == 8) pass1(W, e, n, S, j0, tmp, 8);
+    else if (G == 9) pass1(W, e, n, S, j0, tmp, 9);
+    else if (G == 10) pass1(W, e, n, S, j0, tmp, 10);
+    else if (G == 11) pass1(W, e, n, S, j0, tmp, 11);
+    else if (G == 12) pass1(W, e, n, S, j0, tmp, 12);
+  }
+}
+
+/** Bytes per plan group: byte offset in the row, vectors G (1..12), chains S (2 or 4). */
+const GROUP_BYTES: usize = 12;
+
+/**
+ * out (the plan's vectors) = Σ rows·values over entries e[0..n) of rows W, each vector summed
+ * as gather sums it in its network alone; out += it when `add`. `tmp`: 4 × 12 vectors.
+ */
+function gatherBank(W: usize, e: usize, n: i32, out: usize, plan: usize, groups: i32, tmp: usize, add: bool): void {
+  for (let g = 0; g < groups; g++) {
+    const at = plan + <usize>g * GROUP_BYTES;
+    const offset = <usize>load<u32>(at), G = <i32>load<u32>(at, 4), S = <i32>load<u32>(at, 8);
+    const P = G * S <= 12 ? S : G * 2 <= 12 ? 2 : 1;
+    for (let j0 = 0; j0 < S; j0 += P) passGroup(W + offset, e, n, S, j0, tmp, P, G);
+    const o = out + offset;
+    for (let v = 0; v < G; v++) {
+      const t = tmp + (<usize>v << 4);
+      let r = f32x4.add(v128.load(t), v128.load(t, 192));
+      if (S == 4) r = f32x4.add(r, f32x4.add(v128.load(t, 384), v128.load(t, 576)));
+      if (add) r = f32x4.add(v128.load(o + (<usize>v << 4)), r);
+      v128.store(o + (<usize>v << 4), r);
+    }
+  }
+}
+
+/**
+ * Sample s's dense part for every live network (live: `count` u32 network indices): Z_h from
+ * the bank's sums at Z (rowBytes), the network's own output layer, softmax, loss and backward
+ * pass, dZ_h into the row at dZ, loss and correct into the network's stats (f64 pairs).
+ */
+function denseBank(hp: i32, rests: usize, restGrads: usize, restBytes: usize, scratch: usize, Z: usize, dZ: usize, stats: usize, y: i32, live: usize, count: i32): void {
+  const rowBytes = <usize>hp << 2;
+  const dA_h = scratch, A_h = scratch + rowBytes, Z_o = scratch + 2 * rowBytes;
+  for (let i = 0; i < count; i++) {
+    const k = <usize>load<u32>(live + (<usize>i << 2));
+    denseStep(hp, rests + k * restBytes, restGrads + k * restBytes, Z + k * rowBytes, dA_h, A_h, Z_o, y, dZ + k * rowBytes);
+    flush(stats + (k << 4));
+  }
+}
+
+/**
+ * accumulate for a bank: samples order[from..to), every live network's gradients (its part of
+ * the W_hT rows of `grads`, its rest block in `restGrads`) and stats. `scratch`: the bank's
+ * Z_h row | dZ_h row | dA_h | A_h | Z_o (16) | the passes' 4 × 12 vectors. With rows = 0,
+ * dW_h is scattered at once; else sample j's dZ_h row is kept at rows + (j − from)·rowBytes.
+ */
+export function bankAccumulate(
+  hp: i32,
+  rowBytes: i32,
+  params: usize,
+  rests: usize,
+  grads: usize,
+  restGrads: usize,
+  restBytes: i32,
+  scratch: usize,
+  stats: usize,
+  entries: usize,
+  starts: usize,
+  labels: usize,
+  order: usize,
+  from: i32,
+  to: i32,
+  rows: usize,
+  plan: usize,
+  live: usize,
+): void {
+  // the counts head their lists
+  const count = load<i32>(live);
+  live += 4;
+  const groups = load<i32>(plan);
+  plan += 4;
+  const row = <usize>rowBytes, unit = <usize>hp << 2;
+  const Z = scratch, own = scratch + row, dense = own + row;
+  const tmp = dense + 2 * unit + 64;
+  let dZ = own;
+  for (let j = from; j < to; j++) {
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const start = load<u32>(starts + (s << 2)), n = <i32>(load<u32>(starts + (s << 2), 4) - start);
+    const e = entries + (<usize>start << 2);
+    if (rows) dZ = rows + <usize>(j - from) * row;
+    gatherBank(params, e, n, Z, plan, groups, tmp, false);
+    denseBank(hp, rests, restGrads, <usize>restBytes, dense, Z, dZ, stats, <i32>load<u8>(labels + s), live, count);
+    if (!rows) {
+      for (let i = 0; i < count; i++) {
+        const k = <usize>load<u32>(live + (<usize>i << 2));
+        scatter(grads + k * unit, hp, e, n, dZ + k * unit);
+      }
+    }
+  }
+}
+
+/** accumulateBlocked for a bank: dZ holds `block` rows of rowBytes; columns' offsets name them. */
+export function bankAccumulateBlocked(
+  hp: i32,
+  rowBytes: i32,
+  params: usize,
+  rests: usize,
+  grads: usize,
+  restGrads: usize,
+  restBytes: i32,
+  scratch: usize,
+  stats: usize,
+  entries: usize,
+  starts: usize,
+  labels: usize,
+  from: i32,
+  to: i32,
+  block: i32,
+  columns: usize,
+  columnStarts: usize,
+  dZ: usize,
+  plan: usize,
+  live: usize,
+): void {
+  // the counts head their lists
+  const count = load<i32>(live);
+  live += 4;
+  const groups = load<i32>(plan);
+  plan += 4;
+  const row = <usize>rowBytes, unit = <usize>hp << 2;
+  const Z = scratch, dense = scratch + 2 * row;
+  const tmp = dense + 2 * unit + 64;
+  for (let b0 = from; b0 < to; b0 += block) {
+    const b1 = min(b0 + block, to);
+    for (let s = b0; s < b1; s++) {
+      const at = starts + (<usize>s << 2);
+      const start = load<u32>(at), n = <i32>(load<u32>(at, 4) - start);
+      const e = entries + (<usize>start << 2);
+      gatherBank(params, e, n, Z, plan, groups, tmp, false);
+      denseBank(hp, rests, restGrads, <usize>restBytes, dense, Z, dZ + <usize>(s - b0) * row, stats, <i32>load<u8>(labels + <usize>s), live, count);
+    }
+    for (let p: usize = 0; p < <usize>INPUTS; p++) {
+      const c0 = load<u32>(columnStarts + (p << 2)), n = <i32>(load<u32>(columnStarts + (p << 2), 4) - c0);
+      if (n > 0) gatherBank(dZ, columns + (<usize>c0 << 2), n, grads + p * row, plan, groups, tmp, true);
+    }
+    columnStarts += <usize>INPUTS << 2;
+  }
+}
+
+/**
+ * descendColumns for a bank: one sort of the batch's entries by pixel (rows of rowBytes), then
+ * each live network's part of each pixel's row stepped with its own scale (f32 at scales + 4k).
+ */
+export function bankDescendColumns(
+  hp: i32,
+  rowBytes: i32,
+  params: usize,
+  rows: usize,
+  entries: usize,
+  starts: usize,
+  order: usize,
+  from: i32,
+  mid: i32,
+  to: i32,
+  p0: i32,
+  p1: i32,
+  columns: usize,
+  work: usize,
+  scales: usize,
+  live: usize,
+): void {
+  // the counts head their lists
+  const count = load<i32>(live);
+  live += 4;
+  const row = <usize>rowBytes, unit = <usize>hp << 2;
+  const inverse: u64 = ((<u64>1 << 32) + <u64>row - 1) / <u64>row;
+  const begin = work, split = work + 785 * 4, next = split + 785 * 4;
+  const first = <u32>p0, last = <u32>p1;
+  memory.fill(begin, 0, 785 * 4);
+  for (let j = from; j < to; j++) {
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const p = <u32>((<u64>rowOf(load<u32>(e)) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = begin + (<usize>p << 2);
+        store<u32>(at, load<u32>(at, 4) + 1, 4);
+      }
+    }
+  }
+  for (let p: usize = 1; p <= <usize>INPUTS; p++) {
+    store<u32>(begin + (p << 2), load<u32>(begin + (p << 2)) + load<u32>(begin + ((p - 1) << 2)));
+  }
+  memory.copy(next, begin, 785 * 4);
+  for (let j = from; j < to; j++) {
+    if (j == mid) memory.copy(split, next, 785 * 4);
+    const s = <usize>load<u32>(order + (<usize>j << 2));
+    const offset = <u32>(<usize>(j - from) * row);
+    const e1 = entries + (<usize>load<u32>(starts + (s << 2), 4) << 2);
+    for (let e = entries + (<usize>load<u32>(starts + (s << 2)) << 2); e < e1; e += 4) {
+      const w = load<u32>(e);
+      const p = <u32>((<u64>rowOf(w) * inverse) >> 32);
+      if (p - first < last - first) {
+        const at = next + (<usize>p << 2);
+        const q = load<u32>(at);
+        store<u32>(at, q + 1);
+        store<u32>(columns + (<usize>q << 3), offset);
+        store<f32>(columns + (<usize>q << 3), <f32>(w & 0xff), 4);
+      }
+    }
+  }
+  if (mid == to) memory.copy(split, next, 785 * 4);
+  for (let p = <usize>p0; p < <usize>p1; p++) {
+    const c0 = load<u32>(begin + (p << 2)), c1 = load<u32>(begin + (p << 2), 4);
+    if (c0 == c1) continue;
+    const e = columns + (<usize>c0 << 3);
+    const n0 = <i32>(load<u32>(split + (p << 2)) - c0), n = <i32>(c1 - c0);
+    for (let i = 0; i < count; i++) {
+      const k = <usize>load<u32>(live + (<usize>i << 2));
+      const sc = v128.load32_splat(scales + (k << 2));
+      const W = params + p * row + k * unit, D = rows + k * unit;
+      let c: usize = 0;
+      for (; c + 64 <= unit; c += 64) stepTileN(W + c, D + c, e, n0, n, sc, 4);
+      const rest = unit - c;
+      if (rest == 48) stepTileN(W + c, D + c, e, n0, n, sc, 3);
+      else if (rest == 32) stepTileN(W + c, D + c, e, n0, n, sc, 2);
+      else if (rest == 16) stepTileN(W + c, D + c, e, n0, n, sc, 1);
+    }
+  }
+}
+
+/** descend on the bank's W_hT rows: each live network's part with its own scale (f32 at scales + 4k). */
+export function bankDescendRows(params: usize, g0: usize, g1: usize, hp: i32, rowBytes: i32, scales: usize, live: usize): void {
+  // the counts head their lists
+  const count = load<i32>(live);
+  live += 4;
+  const unit = <usize>hp << 2;
+  for (let p: usize = 0; p < <usize>INPUTS; p++) {
+    const at = p * <usize>rowBytes;
+    for (let i = 0; i < count; i++) {
+      const k = <usize>load<u32>(live + (<usize>i << 2));
+      const o = at + k * unit;
+      descend(params + o, g0 + o, g1 + o, hp, load<f32>(scales + (k << 2)));
+    }
   }
 }

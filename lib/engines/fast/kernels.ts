@@ -59,6 +59,83 @@ export interface Kernels {
   ): void;
   /** θ ← θ − scale·(g0 + g1); g0 = g1 = 0. */
   descend(theta: number, g0: number, g1: number, n: number, scale: number): void;
+  /**
+   * The bank's accumulate (kernels.as): every live network's forward and backward pass of
+   * samples order[from..to), its W_hT side by side with the others' in rows of rowBytes.
+   * `plan` and `live` point at a u32 count and then the plan's groups or the live indices.
+   */
+  bankAccumulate(
+    hp: number,
+    rowBytes: number,
+    params: number,
+    rests: number,
+    grads: number,
+    restGrads: number,
+    restBytes: number,
+    scratch: number,
+    stats: number,
+    entries: number,
+    starts: number,
+    labels: number,
+    order: number,
+    from: number,
+    to: number,
+    rows: number,
+    plan: number,
+    live: number,
+  ): void;
+  /** The same for samples from..to of a full batch, dW_h column by column per block. */
+  bankAccumulateBlocked(
+    hp: number,
+    rowBytes: number,
+    params: number,
+    rests: number,
+    grads: number,
+    restGrads: number,
+    restBytes: number,
+    scratch: number,
+    stats: number,
+    entries: number,
+    starts: number,
+    labels: number,
+    from: number,
+    to: number,
+    block: number,
+    columns: number,
+    columnStarts: number,
+    dZ: number,
+    plan: number,
+    live: number,
+  ): void;
+  /** descendColumns for every live network, each with its scale (f32 at scales + 4k). */
+  bankDescendColumns(
+    hp: number,
+    rowBytes: number,
+    params: number,
+    rows: number,
+    entries: number,
+    starts: number,
+    order: number,
+    from: number,
+    mid: number,
+    to: number,
+    p0: number,
+    p1: number,
+    columns: number,
+    work: number,
+    scales: number,
+    live: number,
+  ): void;
+  /** descend on every live network's part of the W_hT rows, each with its scale. */
+  bankDescendRows(
+    params: number,
+    g0: number,
+    g1: number,
+    hp: number,
+    rowBytes: number,
+    scales: number,
+    live: number,
+  ): void;
   /** The predicted digit of each of `count` dense images. */
   predict(
     hp: number,

@@ -9,13 +9,13 @@ import { INPUTS, type Network, OUTPUTS } from "../../maths/network.ts";
 import { zeros } from "../../maths/matrix.ts";
 
 /** Below this, AssemblyScript's static data (the exp/log tables). */
-const STATIC_BYTES = 65536;
+export const STATIC_BYTES = 65536;
 /** The two halves of every batch; fixed, so results do not depend on the number of cores. */
 export const SHARDS = 2;
 /** Control words shared by the main thread and the worker (see worker.ts). */
 export const CONTROL_WORDS = 16;
 /** b_o and Z_o take 16 floats: the 10 outputs padded to whole vectors (and a cache line). */
-const OUTPUT_LANES = 16;
+export const OUTPUT_LANES = 16;
 
 export interface Layout {
   hidden: number;
@@ -74,6 +74,11 @@ export function paddedHidden(hidden: number): number {
 /** Bytes of dZ_h rows per block: they stay in the core's L2 cache while the block's columns are summed. */
 const BLOCK_BYTES = 192 * 1024;
 
+/** Samples per block of the column-wise backward pass, for a padded hidden size `hp`. */
+export function blockSize(hp: number): number {
+  return Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp)));
+}
+
 /**
  * The pixels each thread steps in a mini-batch's column pass (kernels.as descendColumns): the
  * top and bottom halves of the image, with about as much ink each.
@@ -81,7 +86,7 @@ const BLOCK_BYTES = 192 * 1024;
 export const PIXEL_HALVES: [number, number][] = [[0, INPUTS / 2], [INPUTS / 2, INPUTS]];
 
 /** The two shards of samples from..to, as the engine cuts every batch. */
-export function shards(from: number, to: number): [number, number][] {
+export function shardBounds(from: number, to: number): [number, number][] {
   const mid = from + ((to - from) >> 1);
   return [[from, mid], [mid, to]];
 }
@@ -89,7 +94,9 @@ export function shards(from: number, to: number): [number, number][] {
 /** Where each block of the full batch 0..count begins (shard by shard), then `count`. */
 export function blockStarts(count: number, block: number): number[] {
   const starts: number[] = [];
-  for (const [from, to] of shards(0, count)) for (let s = from; s < to; s += block) starts.push(s);
+  for (const [from, to] of shardBounds(0, count)) {
+    for (let s = from; s < to; s += block) starts.push(s);
+  }
   starts.push(count);
   return starts;
 }
@@ -112,9 +119,9 @@ export function layout(
   if (hidden > MAX_HIDDEN) {
     throw new RangeError(`the fast engine takes at most ${MAX_HIDDEN} hidden units, got ${hidden}`);
   }
-  const block = columnWise ? Math.max(64, Math.floor(BLOCK_BYTES / (4 * hp))) : 0;
+  const block = columnWise ? blockSize(hp) : 0;
   const blocks = columnWise ? blockStarts(count, block).length - 1 : 0;
-  const firstBlock = columnWise ? [0, Math.ceil(shards(0, count)[0][1] / block)] : [0, 0];
+  const firstBlock = columnWise ? [0, Math.ceil(shardBounds(0, count)[0][1] / block)] : [0, 0];
   const weightFloats = INPUTS * hp;
   const paramFloats = weightFloats + hp + OUTPUTS * hp + OUTPUT_LANES;
   let end = STATIC_BYTES;

@@ -14,7 +14,8 @@ import type { Dataset } from "../../data/dataset.ts";
 import { INPUTS, type Network } from "../../maths/network.ts";
 import { createMemory, instantiate, type Kernels, twoThreadsPossible } from "./kernels.ts";
 import { type Layout, layout, writeNetwork } from "./layout.ts";
-import { FROM, Helper, predictRange, TO } from "./worker.ts";
+import { predictRange } from "./adapters.ts";
+import { Helper } from "./helper.ts";
 
 /** Images per window: 784 KiB of pixels, which stay in cache. */
 const CHUNK = 1024;
@@ -23,7 +24,7 @@ const PAGE = 65536;
  * The worker closes itself after this long without work: long enough to serve a run of
  * calls, short enough not to hold a finished process open (a worker keeps it alive).
  */
-const IDLE_MS = 200;
+const PREDICTION_IDLE_MS = 200;
 
 let predictor: Promise<{ memory: WebAssembly.Memory; kernels: Kernels }> | undefined;
 let helper: Helper | undefined;
@@ -72,7 +73,7 @@ export async function fastPredict(
     const n = Math.min(2 * CHUNK, data.count - from), first = Math.min(CHUNK, n);
     images.set(data.images.subarray(from * INPUTS, (from + n) * INPUTS));
     const here = () => predictRange(kernels, at, 0, first, 0);
-    if (!(n > first && two?.ready && two.handOff({ [FROM]: CHUNK, [TO]: n }, here))) {
+    if (!(n > first && two?.ready && two.handOff({ from: CHUNK, to: n }, here))) {
       predictRange(kernels, at, 0, n, 0);
       if (two && !two.ready) two.start().catch(() => {}); // for the next windows or calls
     }
@@ -84,7 +85,7 @@ export async function fastPredict(
 /** The worker for this layout, starting (or restarting) in the background. */
 function worker(memory: WebAssembly.Memory, at: Layout): Helper {
   if (!helper) {
-    helper = new Helper(memory, at, "predict", IDLE_MS);
+    helper = new Helper(memory, at, "predict", PREDICTION_IDLE_MS);
     helper.start().catch(() => {}); // until it is ready, this thread predicts both windows
   }
   return helper;

@@ -16,22 +16,18 @@ import {
   type TrainingEngine,
 } from "../engine.ts";
 import { createMemory, instantiate, twoThreadsPossible } from "./kernels.ts";
-import { blockStarts, layout, paddedHidden, readNetwork, shards, writeNetwork } from "./layout.ts";
-import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
 import {
-  BATCH_FROM,
-  COLUMNS,
-  descendPixels,
-  FROM,
-  Helper,
-  IDLE_MS,
-  MID,
-  PHASE,
-  runShard,
-  SCALE,
-  SHARD,
-  TO,
-} from "./worker.ts";
+  blockStarts,
+  layout,
+  paddedHidden,
+  readNetwork,
+  shardBounds,
+  writeNetwork,
+} from "./layout.ts";
+import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
+import { descendPixels, runShard } from "./adapters.ts";
+import { Phase, type Work } from "./control.ts";
+import { Helper, TRAINING_IDLE_MS } from "./helper.ts";
 
 export interface FastEngineOptions extends BatchOptions {
   /**
@@ -85,7 +81,7 @@ export async function fastEngine(
   const buffer = memory.buffer;
   const threads = options.threads ??
     (twoThreadsPossible() && (options.batchSize ?? count) >= TWO_THREAD_BATCH ? 2 : 1);
-  const helper = new Helper(memory, at, "train", IDLE_MS);
+  const helper = new Helper(memory, at, "train", TRAINING_IDLE_MS);
   let disposed = false;
 
   // the worker and the kernels load while this thread encodes the samples
@@ -118,14 +114,12 @@ export async function fastEngine(
     runShard(kernels, at, shard, from, to, batchFrom);
   await starting;
 
-  const scaleWord = new Float32Array(buffer, at.control + 4 * SCALE, 1);
-
   /**
-   * `work` (control words) on the worker, started again if it had closed itself, while
+   * `work` on the worker, started again if it had closed itself, while
    * `here` runs on this thread; with one thread, `here` then `there`, which does the same.
    */
   async function inParallel(
-    work: { [word: number]: number },
+    work: Partial<Work>,
     here: () => void,
     there: () => void,
   ): Promise<void> {
@@ -145,9 +139,9 @@ export async function fastEngine(
       if (disposed) throw new Error("this fast engine has been disposed");
       const { from, to } = schedule.next();
       const m = to - from;
-      const [[, mid]] = shards(from, to);
+      const [[, mid]] = shardBounds(from, to);
       await inParallel(
-        { [PHASE]: SHARD, [FROM]: mid, [TO]: to, [BATCH_FROM]: from },
+        { phase: Phase.ShardPass, from: mid, to, batchFrom: from },
         () => accumulate(0, from, mid, from),
         () => accumulate(1, mid, to, from),
       );
@@ -160,9 +154,8 @@ export async function fastEngine(
       if (at.batch && threads === 1) {
         descendPixels(kernels, at, 0, from, mid, to, scale, [0, INPUTS]); // one sort, not two
       } else if (at.batch) {
-        scaleWord[0] = scale;
         await inParallel(
-          { [PHASE]: COLUMNS, [BATCH_FROM]: from, [MID]: mid, [TO]: to },
+          { phase: Phase.ColumnPass, batchFrom: from, mid, to, scale },
           () => descendPixels(kernels, at, 0, from, mid, to, scale),
           () => descendPixels(kernels, at, 1, from, mid, to, scale),
         );
