@@ -129,10 +129,17 @@ export {
 } from "./io/model.ts";
 export { parseJsonl, toJsonl } from "./io/report.ts";
 
-// Pictures (lib/pictures/): the plot helper, digits and weight maps, the recurring charts.
+// Pictures (lib/pictures/): the plot helper, digits and weight maps, the recurring charts,
+// the computational graph.
 export { type Figure, Plot, plot } from "./pictures/plot.ts";
 export { saveFigure } from "./pictures/save.ts";
 export { captionedSvg, digitsPng, digitToText, weightsPng } from "./pictures/images.ts";
+export {
+  BACKWARD_EDGES,
+  type BackwardEdge,
+  computationalGraph,
+  computationalGraphSvg,
+} from "./pictures/graph.ts";
 export {
   confusionHeatmap,
   firingBars,

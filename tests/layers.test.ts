@@ -50,6 +50,7 @@ export const BROWSER_SAFE = [
   "lib/pictures/plot.ts",
   "lib/pictures/charts.ts",
   "lib/pictures/images.ts",
+  "lib/pictures/graph.ts",
   "lib/notebook/",
 ] as const;
 
