@@ -29,7 +29,7 @@ export function mapCanvas(
 }
 
 /** The colour of one value (r, g, b). */
-function colour(v: number, scale: MapScale): readonly [number, number, number] {
+export function mapColour(v: number, scale: MapScale): readonly [number, number, number] {
   if (Number.isNaN(v)) return NAN_RGB;
   if (scale === "ink") {
     const grey = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
@@ -45,7 +45,7 @@ export function drawMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, sc
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(SIDE, SIDE);
   for (let p = 0; p < SIDE * SIDE; p++) {
-    image.data.set([...colour(values[p], scale), 255], 4 * p);
+    image.data.set([...mapColour(values[p], scale), 255], 4 * p);
   }
   context.putImageData(image, 0, 0);
 }
@@ -73,7 +73,7 @@ export function colorBar(scale: number, what: string, hasNaN = false): HTMLEleme
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(64, 1);
   for (let x = 0; x < 64; x++) {
-    image.data.set([...colour(scale * (2 * (x + 0.5) / 64 - 1), scale), 255], 4 * x);
+    image.data.set([...mapColour(scale * (2 * (x + 0.5) / 64 - 1), scale), 255], 4 * x);
   }
   context.putImageData(image, 0, 0);
   canvas.setAttribute("aria-hidden", "true");

@@ -19,9 +19,11 @@ import { unsharedKernels } from "../../site/bundle.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasOriginal, ORIGINAL_WEIGHTS, ROOT } from "../helpers.ts";
 import { startSite, task } from "./site.ts";
+import { labelColour, mapColour } from "../../playground/pictures.ts";
 import {
   DEFAULTS,
   queryFromSettings,
+  readQuery,
   type Settings,
   settingsFromQuery,
 } from "../../playground/settings.ts";
@@ -107,6 +109,67 @@ Deno.test("playground settings round-trip through the query string; bad values f
   assert.deepEqual(settingsFromQuery(queryFromSettings(DEFAULTS)), DEFAULTS);
   assert.deepEqual(settingsFromQuery("?lr=-1&hidden=0&batch=x&seed=-3"), DEFAULTS);
   assert.equal(queryFromSettings(DEFAULTS), "?lr=0.25&hidden=10&batch=full&seed=1");
+});
+
+Deno.test("readQuery: every refused or adjusted value is said, with what is used instead", () => {
+  const said = (query: string) => readQuery(query);
+  const cases: [string, Partial<Settings>, RegExp][] = [
+    ["?lr=-1", { learningRate: 0.25 }, /lr=-1 is not a positive learning rate: η = 0\.25/],
+    ["?lr=0", { learningRate: 0.25 }, /lr=0 is not/],
+    ["?lr=abc", { learningRate: 0.25 }, /lr=abc is not/],
+    ["?lr=NaN", { learningRate: 0.25 }, /lr=NaN is not/],
+    ["?lr=Infinity", { learningRate: 0.25 }, /lr=Infinity is not/],
+    ["?lr=", { learningRate: 0.25 }, /lr= is not/],
+    ["?lr=1e9", { learningRate: 10 }, /lr=1e9 is outside the slider's range 0\.001–10: η = 10/],
+    ["?lr=1e-5", { learningRate: 0.001 }, /η = 0\.001 is used/],
+    ["?hidden=0", { hidden: 10 }, /hidden=0 is not a whole number .*: 10 is used instead/],
+    ["?hidden=-5", { hidden: 10 }, /hidden=-5/],
+    ["?hidden=1.5", { hidden: 10 }, /hidden=1\.5/],
+    ["?hidden=100000", { hidden: 256 }, /hidden=100000 is more .*: 256 is used/],
+    ["?batch=0", { batchSize: 0 }, /batch=0 .*: the full batch is used/],
+    ["?batch=abc", { batchSize: 0 }, /batch=abc/],
+    ["?batch=1000000000", { batchSize: 0 }, /batch=1000000000 is not smaller than the 60,000/],
+    ["?seed=-1", { seed: 1 }, /seed=-1 .*: seed 1 is used instead/],
+    ["?seed=1.5", { seed: 1 }, /seed=1\.5/],
+    ["?seed=1099511627776", { seed: 1 }, /seed=1099511627776/],
+    ["?speed=3", {}, /speed=3 is not a setting of this page: it is ignored/],
+  ];
+  for (const [query, used, notice] of cases) {
+    const { settings, notices } = said(query);
+    assert.deepEqual(settings, { ...DEFAULTS, ...used }, query);
+    assert.equal(notices.length, 1, `${query}: ${notices}`);
+    assert.match(notices[0], notice);
+  }
+  const good = said("?lr=0.037&hidden=128&batch=100&seed=4294967295");
+  assert.deepEqual(good.notices, []);
+  assert.equal(good.settings.seed, 2 ** 32 - 1);
+});
+
+Deno.test("weight maps: ±scale is full blue or red, NaN has a colour of its own", () => {
+  assert.deepEqual(mapColour(0.5, 0.5), [255, 0, 0]);
+  assert.deepEqual(mapColour(-0.5, 0.5), [0, 0, 255]);
+  assert.deepEqual(mapColour(0, 0.5), [255, 255, 255]);
+  const nan = mapColour(NaN, 0.5);
+  for (const v of [-1, -0.5, 0, 0.5, 1, 2]) assert.notDeepEqual(mapColour(v, 0.5), nan);
+  assert.deepEqual(mapColour(NaN, "ink"), nan);
+  assert.deepEqual(mapColour(1, "ink"), [0, 0, 0]);
+  // one shared scale: a map a hundredth as strong is a hundredth as coloured
+  assert.deepEqual(mapColour(0.005, 0.5), [255, 252, 252]);
+});
+
+Deno.test("confusion labels: black or white, whichever reaches 4.5:1 on its cell", () => {
+  const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const lum = (c: number) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  for (let i = 0; i <= 255; i += 5) {
+    // blues from white to navy, as the scheme runs
+    const [r, g, b] = [255 - i, 255 - i * 0.6, 255 - i * 0.2].map(Math.round);
+    const l = 0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b);
+    const text = labelColour(`rgb(${r}, ${g}, ${b})`) === "black" ? 0 : 1;
+    assert(contrast(l, text) >= 4.5, `rgb(${r}, ${g}, ${b}): ${contrast(l, text)}`);
+  }
 });
 
 // ---- the kernels for pages that are not cross-origin isolated
