@@ -82,31 +82,41 @@ export function learningRates(raw: string): number[] {
 }
 
 /**
- * The progress bars of a sweep, its divergences on stderr, and a stop when a learning rate's
- * first step changed nothing (the loss at iteration 2 is iteration 1's to the last bit).
+ * The progress of a sweep whose rates train at once: one bar, every rate's accuracy after the
+ * count; each divergence on stderr as it happens; and a stop when a learning rate's first step
+ * changed nothing (the loss at iteration 2 is iteration 1's to the last bit).
  */
-function listener(iterations: number): SweepListener {
-  let bar: ReturnType<typeof progress> | undefined;
-  let first = NaN;
+function listener(rates: readonly number[], iterations: number): SweepListener {
+  const bar = progress(`η = ${rates.join(", ")}`, iterations);
+  const accuracies: string[] = rates.map(() => "…");
+  const first: number[] = rates.map(() => NaN);
+  const active = new Set(rates.keys());
+  let ended = 0;
   return {
-    start: (learningRate) => bar = progress(`η = ${learningRate}`, iterations),
-    iteration: (learningRate, r) => {
-      bar?.update(r.iteration, `accuracy ${r.accuracy.toFixed(4)}`);
-      if (r.iteration === 1) first = r.loss;
-      if (r.iteration === 2 && r.loss === first) {
-        bar?.finish();
+    iteration: (learningRate, r, run) => {
+      accuracies[run] = r.accuracy.toFixed(4);
+      if (r.iteration === 1) first[run] = r.loss;
+      if (r.iteration === 2 && r.loss === first[run]) {
+        bar.finish();
         throw new InputError(
           `--learning-rates ${learningRate}`,
           "is too small: the loss after the first step is the initial loss to the last bit (no weight moved)",
         );
       }
+      // once per iteration: at the record of the last rate still training
+      if (run === Math.max(...active)) bar.update(r.iteration, `accuracy ${accuracies.join(", ")}`);
     },
-    end: (outcome, error) => {
-      if (error === undefined) return bar?.finish();
-      bar?.finish("diverged");
-      note(
-        `η = ${outcome.learningRate}: ${divergence(error)}; going on with the next learning rate`,
-      );
+    end: (outcome, error, run) => {
+      if (error !== undefined) {
+        active.delete(run);
+        accuracies[run] = "diverged";
+        note(
+          `η = ${outcome.learningRate}: ${
+            divergence(error)
+          }; going on with the other learning rates`,
+        );
+      }
+      if (++ended === rates.length) bar.finish();
     },
   };
 }
@@ -144,7 +154,7 @@ export async function run(args: string[]): Promise<void> {
   const initial = initNetwork(createRng(rngSeed), hidden);
   const { records, outcomes } = await sweep(
     { engine, network: initial, data: samples, learningRates: rates, iterations, every },
-    listener(iterations),
+    listener(rates, iterations),
   );
   if (records.length === 0) {
     throw new InputError("every learning rate diverged before its first logged iteration");

@@ -93,7 +93,7 @@ export {
 // A bank: K networks of one hidden size trained side by side in the fast engine, each bit
 // for bit as if alone.
 export { fastBank, type FastBankOptions, type NetworkBank } from "./engines/fast/bank.ts";
-export { bankLimit } from "./engines/fast/bank_layout.ts";
+export { bankCapacity, bankLimit } from "./engines/fast/bank_layout.ts";
 
 // Training and evaluation (lib/training/): the loop, the confusion matrices, the
 // learning-rate sweep, the experiments' runs and the linear baseline.
@@ -105,7 +105,15 @@ export {
   type Evaluation,
   evaluation,
 } from "./training/evaluate.ts";
-export { sweep, type SweepOutcome, type SweepRecord } from "./training/sweep.ts";
+export {
+  type SeedSweepOptions,
+  sweep,
+  type SweepListener,
+  type SweepOptions,
+  type SweepOutcome,
+  type SweepRecord,
+  sweepSeeds,
+} from "./training/sweep.ts";
 export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
 export {
   backwardLinear,

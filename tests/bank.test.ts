@@ -1,17 +1,22 @@
 /**
  * The bank (lib/engines/fast/bank.ts): K networks trained side by side give, network by
  * network, the bits of training each alone with the fast engine; a network that leaves does
- * not change the others' bits; the limits are checked before any work.
+ * not change the others' bits; the limits are checked before any work. The sweep trains its
+ * rates (and seeds) as one bank, with the report of training them one after another.
  */
 import assert from "node:assert/strict";
 import {
+  bankCapacity,
   createRng,
   type Dataset,
   fastBank,
   initNetwork,
   loadMnist,
   type Network,
+  sweep,
+  sweepSeeds,
   take,
+  toJsonl,
   trainBank,
 } from "../lib/mod.ts";
 import { fastEngine } from "../lib/engines/fast/trainer.ts";
@@ -197,4 +202,90 @@ Deno.test("bank: its limits are checked before any work, with one-line errors", 
     bank.dispose();
   }
   await assert.rejects(() => bank.iterate([0.1, 0.1]), /disposed/);
+});
+
+/** A sweep's outcomes without their seconds (runs trained at once share them). */
+const timeless = <O extends { seconds: number }>(outcomes: O[]) =>
+  outcomes.map(({ seconds: _, ...rest }) => rest);
+
+Deno.test("sweep: the rates trained at once in a bank give the report and outcomes of training them one after another", async () => {
+  const options = {
+    engine: "fast" as const,
+    network: initNetwork(createRng(1)),
+    data: take(trainSet, 500),
+    learningRates: [0.5, 1000, 0.1, 0.05], // 1000 diverges at its 2nd iteration
+    iterations: 25,
+    every: 5,
+  };
+  const events: string[] = [];
+  const together = await sweep(options, {
+    start: (rate, run) => events.push(`start ${rate} ${run}`),
+    iteration: (rate, r, run) => r.iteration === 25 && events.push(`25 ${rate} ${run}`),
+    end: (o, error, run) => events.push(`end ${o.learningRate} ${run}${error ? " diverged" : ""}`),
+  });
+  const apart = await sweep({ ...options, together: false });
+  assert.equal(toJsonl(together.records), toJsonl(apart.records));
+  assert.deepEqual(timeless(together.outcomes), timeless(apart.outcomes));
+  assert.match(together.outcomes[1].diverged!, /^training diverged at iteration 2: /);
+  assert.equal(together.records.length, 3 * 5);
+  assert.deepEqual(events, [
+    "start 0.5 0",
+    "start 1000 1",
+    "start 0.1 2",
+    "start 0.05 3",
+    "end 1000 1 diverged",
+    "25 0.5 0",
+    "25 0.1 2",
+    "25 0.05 3",
+    "end 0.5 0",
+    "end 0.1 2",
+    "end 0.05 3",
+  ]);
+});
+
+Deno.test("sweepSeeds: seeds × rates as one bank, the records of sweep() once per seed", async () => {
+  const data = take(trainSet, 400);
+  const base = {
+    engine: "fast" as const,
+    data,
+    learningRates: [0.5, 0.1],
+    iterations: 12,
+    every: 1,
+  };
+  const seeds = [1, 2, 3];
+  const { records, outcomes } = await sweepSeeds({
+    ...base,
+    seeds,
+    network: (seed) => initNetwork(createRng(seed)),
+  });
+  const want = [];
+  for (const seed of seeds) {
+    const own = await sweep({ ...base, network: initNetwork(createRng(seed)), together: false });
+    want.push(...own.records.map((r) => ({ ...r, seed })));
+  }
+  assert.deepEqual(records, want);
+  assert.deepEqual(outcomes.map((o) => [o.seed, o.learningRate]), [
+    [1, 0.5],
+    [1, 0.1],
+    [2, 0.5],
+    [2, 0.1],
+    [3, 0.5],
+    [3, 0.1],
+  ]);
+});
+
+Deno.test("sweep: networks too wide for one bank train in banks of as many as fit", async () => {
+  assert.equal(bankCapacity(3000), 1);
+  assert.equal(bankCapacity(10), 85); // a full batch's blocks of dZ_h rows: 85 × 192 KiB < 16 MiB
+  const options = {
+    engine: "fast" as const,
+    network: initNetwork(createRng(4), 3000),
+    data: take(trainSet, 200),
+    learningRates: [0.3, 0.1],
+    iterations: 3,
+    every: 1,
+  };
+  const together = await sweep(options);
+  const apart = await sweep({ ...options, together: false });
+  assert.deepEqual(together.records, apart.records);
 });

@@ -5,7 +5,7 @@
  * compared, the confusion-matrix heatmap, and the smaller pictures of the notebooks
  * (functions of z, output probabilities, the loss along one step, neurons' firing shares).
  */
-import type { SweepRecord } from "../training/sweep.ts";
+import type { SeededSweepRecord, SweepRecord } from "../training/sweep.ts";
 import type { Matrix } from "../maths/matrix.ts";
 import type { TrainingRecord } from "../training/train.ts";
 import { type Figure, figureFromSvg, Plot, plot } from "./plot.ts";
@@ -128,10 +128,7 @@ export function learningCurves(
   });
 }
 
-/** A sweep record of one of several runs that differ only in their initial weights. */
-export interface SeededSweepRecord extends SweepRecord {
-  seed: number;
-}
+export type { SeededSweepRecord };
 
 /**
  * Several seeds per learning rate: for each rate a band from the lowest to the highest

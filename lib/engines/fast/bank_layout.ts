@@ -79,9 +79,13 @@ export interface BankLayout {
 /**
  * Why a bank of `networks` × `hidden` cannot be laid out (undefined when it can): every
  * network's units side by side must fit the 24-bit entry offsets, as one network's must
- * (MAX_HIDDEN).
+ * (MAX_HIDDEN), and so must a block of dZ_h rows of the full batch's column pass.
  */
-export function bankLimit(networks: number, hidden: number): string | undefined {
+export function bankLimit(
+  networks: number,
+  hidden: number,
+  { fullBatch = true }: { fullBatch?: boolean } = {},
+): string | undefined {
   const hp = paddedHidden(hidden);
   if (hidden > MAX_HIDDEN) return `at most ${MAX_HIDDEN} hidden units, got ${hidden}`;
   if (networks * hp > MAX_HIDDEN) {
@@ -89,7 +93,18 @@ export function bankLimit(networks: number, hidden: number): string | undefined 
       networks * hp
     }`;
   }
+  const most = Math.floor((OFFSETS - 1) / (blockSize(hp) * 4 * hp));
+  if (fullBatch && networks > most) {
+    return `at most ${most} networks of ${hidden} hidden units in a full batch, got ${networks}`;
+  }
   return undefined;
+}
+
+/** The most networks of `hidden` units one bank holds (0 when not even one fits). */
+export function bankCapacity(hidden: number, options: { fullBatch?: boolean } = {}): number {
+  let networks = Math.floor(MAX_HIDDEN / paddedHidden(hidden));
+  while (networks > 0 && bankLimit(networks, hidden, options)) networks--;
+  return networks;
 }
 
 /**
@@ -110,18 +125,11 @@ export function bankLayout(
   if (!(Number.isInteger(networks) && networks >= 1)) {
     throw new RangeError(`a bank holds at least one network, got ${networks}`);
   }
-  const limit = bankLimit(networks, hidden);
+  const limit = bankLimit(networks, hidden, { fullBatch: columnWise });
   if (limit) throw new RangeError(`the fast engine's bank takes ${limit}`);
   const hp = paddedHidden(hidden);
   const rowBytes = 4 * networks * hp;
   const block = columnWise ? blockSize(hp) : 0;
-  if (block * rowBytes >= OFFSETS) {
-    throw new RangeError(
-      `the fast engine's bank takes at most ${
-        Math.floor((OFFSETS - 1) / (block * 4 * hp))
-      } networks of ${hidden} hidden units in a full batch, got ${networks}`,
-    );
-  }
   const blocks = columnWise ? blockStarts(count, block).length - 1 : 0;
   const firstBlock = columnWise ? [0, Math.ceil(shardBounds(0, count)[0][1] / block)] : [0, 0];
   const restFloats = hp + OUTPUTS * hp + OUTPUT_LANES;
