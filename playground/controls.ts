@@ -70,6 +70,9 @@ export function createSettings(state: PageState, connection: Connection, changed
     check(next);
     if (next.batchSize >= state.trainCount) next.batchSize = 0;
     if (restarts(state.settings, next)) state.loadedFrom = undefined;
+    else if (next.learningRate !== state.settings.learningRate && state.status.iteration > 0) {
+      state.rateChangedAt ??= state.status.iteration;
+    }
     state.settings = next;
     $("address-notices").replaceChildren();
     syncControls(state, moving);

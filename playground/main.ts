@@ -55,6 +55,7 @@ function update(reply: Update): Error | undefined {
   if (reply.restarted) {
     state.records = [];
     state.tests = [];
+    state.rateChangedAt = undefined;
   }
   state.records.push(...reply.records);
   state.tests.push(...reply.tests);

@@ -33,6 +33,8 @@ export interface PageState {
   trainCount: number;
   /** Where the network came from when it was loaded (a file's name, "a script"). */
   loadedFrom?: string;
+  /** The iteration after which η changed without a restart (no one command reproduces it). */
+  rateChangedAt?: number;
   /** The network at iteration 0 of the current start (for the change since the start). */
   startNetwork?: Network;
   /** What the weight maps show. */

@@ -403,6 +403,42 @@ Deno.test({
         },
       );
 
+      await step("the page's command and notebook cell reproduce its loss", async () => {
+        // the page is at 50 mini-batch iterations of η = 0.1, seed 5, 12 hidden neurons
+        const s = await state(page);
+        assert.equal(s.iteration, 50);
+        const command = await page.textContent("#reproduce-command");
+        assert.equal(
+          command,
+          "deno task train --iterations 50 --learning-rate 0.1 --hidden 12 --seed 5 " +
+            "--batch-size 100 --out model.json",
+        );
+        const args = command!.split(" ").slice(2, -2);
+        const cli = JSON.parse(await task(...args, "--json", "--out", join(tmp, "again.json")));
+        assert.equal(cli.loss, s.loss);
+        const cell = (await page.textContent("#reproduce-cell"))!;
+        const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+          args: ["eval", "--ext=ts", cell + "\nconsole.log(JSON.stringify(last));"],
+          cwd: join(ROOT, "notebooks"),
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.equal(code, 0, new TextDecoder().decode(stderr));
+        const last = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
+        assert.deepEqual([last.iteration, last.loss], [50, s.loss]);
+        // a run that changed η half-way has no one command: the page says so
+        await page.evaluate(() => playground.set({ learningRate: 0.2 }));
+        await page.evaluate(() => playground.step(1));
+        assert(!await page.isVisible("#reproduce-command"));
+        assert.match((await page.textContent("#reproduce-reason"))!, /changed during this run/);
+        await page.evaluate(() => playground.reset());
+        assert.match((await page.textContent("#reproduce-reason"))!, /Nothing trained yet/);
+        await page.evaluate(() => playground.set({ learningRate: 0.1 }));
+        await page.evaluate(() => playground.step(50));
+        assert.equal((await state(page)).loss, s.loss, "the replay");
+        assert(await page.isVisible("#reproduce-command"));
+      });
+
       await step("play runs until pause; a new η keeps the run going", async () => {
         const before = (await state(page)).iteration;
         await page.click("#play");
