@@ -11,6 +11,9 @@ weights:
   epoch <batch> <threads> [<steps>] -> "<ms> <loss>"   one epoch of mini-batches (seeded
                        shuffle, learning rate 0.1), the formulas written out, on <threads>
                        threads; only its first <steps> batches when given (a probe)
+  idiomatic <batch> <threads> [<steps>] -> "<ms> <loss>"   the same epoch as a user writes it:
+                       nn.Sequential of two nn.Linear, CrossEntropyLoss, optim.SGD, samples as
+                       rows, randperm slices (its own copy of the weights)
   quit
 
 Debian's torch starts with one thread; we ask for one per core, as numpy's BLAS uses.
@@ -42,12 +45,15 @@ def main():
         # autograd trains its own copy of the weights
         graph = dict(X=state["X"], y=state["y"])
         graph.update({k: state[k].clone().requires_grad_(True) for k in PARAMETERS})
+        graph["model"] = sequential(state)
+        graph["shuffle"] = torch.Generator().manual_seed(1)
         return (state, graph), (f"ready torch {torch.__version__} threads "
                                 f"{torch.get_num_threads()} default {default_threads}")
 
     serve(setup, {"iterate": lambda sg: float(iterate(sg[0])),
                   "autograd": lambda sg: iterate_autograd(sg[1]),
-                  "epoch": lambda sg, *args: epoch(sg[0], *args)})
+                  "epoch": lambda sg, *args: epoch(sg[0], *args),
+                  "idiomatic": lambda sg, *args: idiomatic_epoch(sg[0], sg[1], *args)})
 
 
 def iterate(s, X=None, Y=None, y=None, columns=None, eta=ETA):
@@ -91,6 +97,42 @@ def epoch(s, batch, threads, steps=None):
         n = j.shape[0]
         # rows[j].T: the batch's samples as columns, a view that matmul reads transposed
         total += n * iterate(s, rows[j].T, Y[:, j], y[j], columns[:n], MINI_BATCH_ETA)
+    torch.set_num_threads(previous)
+    return float(total) / end
+
+
+def sequential(s):
+    """784 → hidden → 10 as nn.Sequential, starting from the peer's initial weights."""
+    hidden = s["W_h"].shape[0]
+    model = torch.nn.Sequential(torch.nn.Linear(784, hidden), torch.nn.ReLU(),
+                                torch.nn.Linear(hidden, 10))
+    with torch.no_grad():
+        model[0].weight.copy_(s["W_h"])
+        model[0].bias.copy_(s["b_h"][:, 0])
+        model[2].weight.copy_(s["W_o"])
+        model[2].bias.copy_(s["b_o"][:, 0])
+    return model
+
+
+def idiomatic_epoch(s, g, batch, threads, steps=None):
+    """One epoch the way PyTorch's tutorials train: a fresh randperm cut into slices, each
+    batch's rows indexed, zero_grad, loss.backward(), optimizer.step(); the mean loss."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    rows, y, model = s["rows"], s["y"], g["model"]
+    g.setdefault("optimizer", torch.optim.SGD(model.parameters(), lr=MINI_BATCH_ETA))
+    optimizer, loss_fn = g["optimizer"], torch.nn.CrossEntropyLoss()
+    m = rows.shape[0]
+    end = m if steps is None else min(m, steps * batch)
+    order = torch.randperm(m, generator=g["shuffle"])
+    total = torch.zeros(())
+    for start in range(0, end, batch):
+        j = order[start:start + batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(rows[j]), y[j])
+        loss.backward()
+        optimizer.step()
+        total += loss.detach() * j.shape[0]
     torch.set_num_threads(previous)
     return float(total) / end
 
