@@ -58,8 +58,42 @@ export function comparable(outputs: readonly Output[]): unknown[] {
   });
 }
 
+/**
+ * Whether fresh outputs are the stored ones: texts equal, SVGs drawing the same picture
+ * (sameDrawing).
+ */
 export function sameOutputs(a: readonly Output[], b: readonly Output[]): boolean {
-  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+  const [textA, drawingsA] = apartFromDrawings(a), [textB, drawingsB] = apartFromDrawings(b);
+  return textA === textB && drawingsA.every((d, i) => sameDrawing(d, drawingsB[i]));
+}
+
+/** The comparable outputs as JSON with each SVG replaced by a mark, and the SVGs in order. */
+function apartFromDrawings(outputs: readonly Output[]): [string, string[]] {
+  const drawings: string[] = [];
+  const text = JSON.stringify(
+    comparable(outputs),
+    (key, value) => key === "image/svg+xml" ? `svg ${drawings.push(value)}` : value,
+  );
+  return [text, drawings];
+}
+
+/** A number as an SVG writes it (coordinates, sizes, path data). */
+const SVG_NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
+
+/**
+ * Whether two SVG texts draw the same picture: the same text between their numbers, and each
+ * pair of numbers equal to within 1e-9 of their size. A browser's Math.log and Math.pow may
+ * differ from Deno's in the last bit (Chromium 150 against Deno 2.9.6's V8, on a log-scale
+ * axis), which moves a tick line by 1e-13 px; any visible change is far above that.
+ */
+export function sameDrawing(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.replace(SVG_NUMBER, "0") !== b.replace(SVG_NUMBER, "0")) return false;
+  const x = a.match(SVG_NUMBER) ?? [], y = b.match(SVG_NUMBER) ?? [];
+  return x.length === y.length && x.every((s, i) => {
+    const p = Number(s), q = Number(y[i]);
+    return Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q));
+  });
 }
 
 export function cellSource(cell: Cell): string {

@@ -12,7 +12,13 @@ import { format, jupyterNamespace, shown } from "../book/jupyter.ts";
 import { moduleKey, spreadMath } from "../book/kernel.ts";
 import { markdownRenderer } from "../book/markdown.ts";
 import { planModules } from "../book/modules.ts";
-import { cellSource, comparable, type Notebook } from "../book/notebook.ts";
+import {
+  cellSource,
+  comparable,
+  type Notebook,
+  sameDrawing,
+  sameOutputs,
+} from "../book/notebook.ts";
 import {
   CELL_DENO,
   CELL_IMPORT,
@@ -308,6 +314,27 @@ Deno.test("comparable joins streams as tools/nbrun.py stores them and ignores PN
     { output_type: "stream", name: "stdout", text: "a\nb\n" },
     { output_type: "display_data", data: { "text/plain": "p" } },
   ]);
+});
+
+Deno.test("an SVG is the same drawing when only the last bits of its numbers differ", () => {
+  const stored = '<svg><line y1="346.6262961469125" x2="640"/><text>η = 0.5</text></svg>';
+  const browser = '<svg><line y1="346.62629614691247" x2="640"/><text>η = 0.5</text></svg>';
+  assert.ok(sameDrawing(browser, stored));
+  assert.ok(!sameDrawing(browser.replace("346.62629614691247", "346.6263"), stored));
+  assert.ok(!sameDrawing(browser.replace("0.5", "0.25"), stored));
+  assert.ok(!sameDrawing(browser.replace("<text>", "<text x='1'>"), stored));
+  assert.ok(!sameDrawing(browser.replace('x2="640"', 'x2="640" x1="4"'), stored));
+  const svg = (text: string) => [{
+    output_type: "display_data" as const,
+    data: { "image/svg+xml": text, "text/plain": "a plot" },
+    metadata: {},
+  }];
+  assert.ok(sameOutputs(svg(browser), svg(stored)));
+  assert.ok(!sameOutputs(svg(browser.replace("640", "641")), svg(stored)));
+  assert.ok(!sameOutputs([...svg(browser), ...svg(browser)], svg(stored)));
+  const plain = svg(stored);
+  plain[0].data["text/plain"] = "another plot";
+  assert.ok(!sameOutputs(svg(stored), plain));
 });
 
 // ---- the server

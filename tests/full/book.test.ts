@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { Output } from "../../book/jupyter.ts";
-import { cellSource, comparable, type Notebook } from "../../book/notebook.ts";
+import { cellSource, comparable, type Notebook, sameOutputs } from "../../book/notebook.ts";
 import type { BookApi } from "../../book/page.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
 import { serveSite } from "../../site/server.ts";
@@ -237,11 +237,7 @@ Deno.test({
               index,
             );
             assert.equal(state, "fresh", `${name} cell ${index}: ${JSON.stringify(fresh)}`);
-            assert.deepEqual(
-              comparable(fresh),
-              comparable(nb.cells[index].outputs ?? []),
-              `${name} cell ${index}`,
-            );
+            assertSameOutputs(fresh, nb.cells[index].outputs ?? [], `${name} cell ${index}`);
             const label = await page.textContent(`[data-index="${index}"] .state`);
             assert.equal(label, "fresh · the same as stored", `${name} cell ${index}`);
           }
@@ -347,7 +343,7 @@ Deno.test({
           assert.match((await page.textContent("#kernel-status"))!, /ready/);
           const first = codeIndices(nb)[0];
           const fresh = await page.evaluate((i) => book.run(i), first);
-          assert.deepEqual(comparable(fresh), comparable(nb.cells[first].outputs ?? []));
+          assertSameOutputs(fresh, nb.cells[first].outputs ?? [], `${probe} cell ${first}`);
           await page.close();
         },
       });
@@ -506,3 +502,11 @@ Deno.test({
     }
   },
 });
+
+/** The page's own judgement (sameOutputs); when it fails, the diff of the two. */
+function assertSameOutputs(fresh: Output[], stored: Output[], message: string): void {
+  if (!sameOutputs(fresh, stored)) {
+    assert.deepEqual(comparable(fresh), comparable(stored), message);
+    assert.fail(`${message}: an SVG's numbers differ by more than 1e-9`);
+  }
+}
