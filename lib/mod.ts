@@ -100,11 +100,24 @@ export { bankCapacity, bankLimit } from "./engines/fast/bank_layout.ts";
 export { DIVERGENCE_LOSS, DivergenceError, train, type TrainingRecord } from "./training/train.ts";
 export { type BankStep, trainBank } from "./training/bank.ts";
 export {
+  agreement,
   binaryConfusionMatrix,
+  confusedPairs,
   confusionMatrix,
+  datasetLoss,
   type Evaluation,
   evaluation,
+  recall,
 } from "./training/evaluate.ts";
+export {
+  countDrops,
+  countRises,
+  largestRise,
+  meanAbsoluteChange,
+  type Spike,
+  spikeIntervals,
+  spikes,
+} from "./training/curves.ts";
 export {
   type SeedSweepOptions,
   sweep,
@@ -154,6 +167,7 @@ export {
   functionPanels,
   learningCurveBands,
   learningCurves,
+  logTicks,
   lossAlongStep,
   probabilityBars,
   runCurves,

@@ -15,6 +15,7 @@ import {
   learningCurveBands,
   learningCurves,
   loadMnist,
+  logTicks,
   lossAlongStep,
   Plot,
   plot,
@@ -277,4 +278,15 @@ Deno.test("firing bars: one row per network, one bar per neuron with its share i
     assert.ok(fig.svg.includes(`>${v}</text>`), v);
   }
   assert.ok(fig.svg.includes(">before<") && fig.svg.includes(">after<"));
+});
+
+Deno.test("logTicks labels a log axis with 1, 2 and 5 times powers of ten, below 1 too", async () => {
+  assert.deepEqual(logTicks([10.68, 3, 0.459]), [0.5, 1, 2, 5, 10]);
+  // too few: 3 is added
+  assert.deepEqual(logTicks([0.9, 3.5]), [1, 2, 3]);
+  assert.deepEqual(logTicks([0.0015, 0.3]), [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]);
+  assert.deepEqual(logTicks([0, -1]), []);
+  const records = [10.7, 2, 0.46].map((loss, i) => ({ iteration: i + 1, loss, accuracy: 0.5 }));
+  const svg = (await trainingCurves(records)).svg;
+  for (const tick of ["0.5", "1", "2", "5", "10"]) assert.ok(svg.includes(`>${tick}</text>`), tick);
 });

@@ -65,6 +65,30 @@ export type CurveTime = "iteration" | "learning rate × iteration";
 const timeOf = (time: CurveTime) => (r: SweepRecord) =>
   time === "iteration" ? r.iteration : r.learningRate * r.iteration;
 
+/**
+ * Ticks for a log axis over `values`: 1, 2 and 5 times the powers of ten (and 3 where that
+ * gives too few), within the values' range, so that ticks below 1 carry labels too (Plot's
+ * own log ticks label only the powers of ten and a few above them).
+ */
+export function logTicks(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return [];
+  const lo = Math.min(...positive), hi = Math.max(...positive);
+  const pick = (mantissas: number[]) => {
+    const out: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+      for (const m of mantissas) {
+        // Rounded so that 0.3 is 0.3 and not 0.30000000000000004.
+        const v = Number((m * 10 ** k).toPrecision(6));
+        if (v >= lo && v <= hi) out.push(v);
+      }
+    }
+    return out;
+  };
+  const ticks = pick([1, 2, 5]);
+  return ticks.length >= 4 ? ticks : pick([1, 2, 3, 5]);
+}
+
 /** The y axis of a learning curve: accuracy on [0, 1], or the loss on a log scale. */
 function valueAxis(y: CurveValue, values: readonly number[]) {
   if (y === "accuracy") {
@@ -80,6 +104,7 @@ function valueAxis(y: CurveValue, values: readonly number[]) {
       type: "log" as const,
       label: "loss (cross-entropy, log scale)",
       grid: true,
+      ticks: logTicks(values),
       tickFormat: (d: number) => String(d),
     },
     spread: { position: Math.log10, value: (p: number) => 10 ** p, extent },
@@ -241,7 +266,13 @@ export async function trainingCurves(
     width,
     height: 220,
     x,
-    y: { type: "log", label: "loss (cross-entropy, log scale)", grid: true, tickFormat: String },
+    y: {
+      type: "log",
+      label: "loss (cross-entropy, log scale)",
+      grid: true,
+      ticks: logTicks(records.map((r) => r.loss)),
+      tickFormat: String,
+    },
     marks: [Plot.line(records, { x: "iteration", y: "loss", stroke: "steelblue" })],
   });
   const accuracy = await plot({

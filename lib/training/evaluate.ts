@@ -1,8 +1,12 @@
 /**
  * Evaluation: accuracy, the 10×10 confusion matrix and the summed
- * one-vs-rest binary confusion matrix the original project reports.
+ * one-vs-rest binary confusion matrix the original project reports; the loss over a whole
+ * dataset; and what compares two networks' answers (recall per digit, the pairs most
+ * confused, how often they agree).
  */
-import { accuracy, countCorrect } from "../maths/loss.ts";
+import { type Dataset, select, toMatrix } from "../data/dataset.ts";
+import { accuracy, countCorrect, crossEntropy, oneHot } from "../maths/loss.ts";
+import { forward, type Network } from "../maths/network.ts";
 
 /** C[actual][predicted] = how many samples with that label got that prediction. */
 export function confusionMatrix(
@@ -60,4 +64,56 @@ export function evaluation(labels: ArrayLike<number>, predictions: ArrayLike<num
     confusion,
     binaryConfusion: binaryConfusionMatrix(confusion),
   };
+}
+
+/**
+ * The mean cross-entropy of `net` over all of `data`, with the reference forward pass
+ * `chunk` samples at a time, so that X (784, m) in float64 never has to exist whole: the
+ * mean over the set is the size-weighted mean of the chunks' means.
+ */
+export function datasetLoss(net: Network, data: Dataset, chunk = 10000): number {
+  let sum = 0;
+  for (let from = 0; from < data.count; from += chunk) {
+    const part = select(
+      data,
+      Array.from({ length: Math.min(chunk, data.count - from) }, (_, j) => from + j),
+    );
+    sum += crossEntropy(forward(net, toMatrix(part)).A_o, oneHot(part.labels)) * part.count;
+  }
+  return sum / data.count;
+}
+
+/** The recall of class k, C[k][k] / Σ_a C[k][a]: the share of the k's predicted as k. */
+export function recall(confusion: readonly (readonly number[])[], k: number): number {
+  const row = confusion[k];
+  return row[k] / row.reduce((s, v) => s + v, 0);
+}
+
+/** The `n` pairs of classes most often confused with each other, both directions added. */
+export function confusedPairs(
+  confusion: readonly (readonly number[])[],
+  n: number,
+): { a: number; b: number; count: number }[] {
+  const pairs: { a: number; b: number; count: number }[] = [];
+  for (let a = 0; a < confusion.length; a++) {
+    for (let b = a + 1; b < confusion.length; b++) {
+      pairs.push({ a, b, count: confusion[a][b] + confusion[b][a] });
+    }
+  }
+  // Ties keep the order (a, b): the sort is stable.
+  return pairs.sort((x, y) => y.count - x.count).slice(0, n);
+}
+
+/** How often two classifiers give the same answer, and how often both are wrong. */
+export function agreement(
+  labels: ArrayLike<number>,
+  first: ArrayLike<number>,
+  second: ArrayLike<number>,
+): { same: number; bothWrong: number; total: number } {
+  let same = 0, bothWrong = 0;
+  for (let j = 0; j < labels.length; j++) {
+    if (first[j] === second[j]) same++;
+    if (first[j] !== labels[j] && second[j] !== labels[j]) bothWrong++;
+  }
+  return { same, bothWrong, total: labels.length };
 }
