@@ -79,17 +79,12 @@ export function unsharedKernels(wasm: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /**
  * The fast engine beside `bundleFile` (a bundle that runs it): its second thread as
- * fast-worker.js and its kernels. The engine starts that thread from
- * new URL("./worker.ts", import.meta.url); in the bundle the URL is rewritten to the file beside
- * it, since a static host serves ".js" as JavaScript.
+ * fast-worker.js, the name the engine's helper.ts starts from a bundle (WORKER_FILE), and its
+ * kernels.
  */
 export async function addFastEngine(bundleFile: string): Promise<void> {
   const dir = dirname(bundleFile);
   await bundle(join(ROOT, "lib/engines/fast/worker.ts"), join(dir, "fast-worker.js"));
-  const code = await Deno.readTextFile(bundleFile);
-  const renamed = code.replaceAll(`"./worker.ts"`, `"./fast-worker.js"`);
-  if (renamed === code) throw new Error(`${bundleFile}: the engine's worker URL was not found`);
-  await Deno.writeTextFile(bundleFile, renamed);
   const kernels = await Deno.readFile(join(ROOT, "lib/engines/fast/kernels.wasm"));
   await Deno.writeFile(join(dir, "kernels.wasm"), kernels);
   await Deno.writeFile(join(dir, "kernels-unshared.wasm"), unsharedKernels(kernels));

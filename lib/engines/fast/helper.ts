@@ -10,6 +10,13 @@ import type { WorkerInit } from "./serve.ts";
 /** How long a training worker waits for work before it closes itself. */
 export const TRAINING_IDLE_MS = 3000;
 
+/**
+ * The worker's module beside this one: worker.ts from the sources, and in a page's bundle
+ * (a .js file) fast-worker.js, the worker's own bundle that site/bundle.ts writes beside it
+ * (a static host serves no .ts as a script).
+ */
+export const WORKER_FILE = import.meta.url.endsWith(".ts") ? "./worker.ts" : "./fast-worker.js";
+
 type Task = { task: "train" | "predict"; at: Layout } | { task: "bank"; at: BankLayout };
 
 export class Helper {
@@ -47,7 +54,7 @@ export class Helper {
     this.#worker?.terminate();
     const generation = this.#control.nextGeneration();
     this.#control.state = State.Starting;
-    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    const w = new Worker(new URL(WORKER_FILE, import.meta.url), { type: "module" });
     this.#worker = w;
     await new Promise<void>((resolve, reject) => {
       this.#abandon = () => reject(new Error("the fast engine's worker was disposed"));
