@@ -12,12 +12,14 @@ import { INPUTS, type Network, OUTPUTS } from "../../maths/network.ts";
 import {
   assertSameShape,
   type BatchOptions,
+  type BatchSchedule,
   batchSchedule,
   type TrainingEngine,
 } from "../engine.ts";
-import { createMemory, instantiate, twoThreadsPossible } from "./kernels.ts";
+import { createMemory, instantiate, type Kernels, twoThreadsPossible } from "./kernels.ts";
 import {
   blockStarts,
+  type Layout,
   layout,
   paddedHidden,
   readNetwork,
@@ -78,17 +80,29 @@ export async function fastEngine(
     : 0;
   const at = layout(initial.W_h.rows, { count, nonZeros, columnWise, batch });
   const memory = createMemory(at.bytes);
-  const buffer = memory.buffer;
   const threads = options.threads ??
     (twoThreadsPossible() && (options.batchSize ?? count) >= TWO_THREAD_BATCH ? 2 : 1);
   const helper = new Helper(memory, at, "train", TRAINING_IDLE_MS);
-  let disposed = false;
 
   // the worker and the kernels load while this thread encodes the samples
   const starting = threads === 2 ? helper.start() : undefined;
   const instantiating = instantiate(memory);
+  writeNetwork(memory.buffer, at, initial);
+  writeSamples(memory.buffer, at, data, nonZeros, columnWise);
+  const kernels = await instantiating;
+  await starting;
+  return new FastTrainer(initial, data.count, options, { at, memory, kernels, helper, threads });
+}
 
-  writeNetwork(buffer, at, initial);
+/** The samples into the engine's memory: as sparse rows, and column by column for a full batch. */
+function writeSamples(
+  buffer: ArrayBufferLike,
+  at: Layout,
+  data: Dataset,
+  nonZeros: number,
+  columnWise: boolean,
+): void {
+  const count = data.count;
   const pixels = columnWise ? new Uint16Array(nonZeros) : undefined;
   const rows = encodeSparse(data.images, count, 4 * at.hp, {
     entries: new Uint32Array(buffer, at.entries, nonZeros),
@@ -106,81 +120,113 @@ export async function fastEngine(
     );
   }
   new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
-  const order = new Uint32Array(buffer, at.order, count);
-  let schedule = batchSchedule(count, options, order);
-  const stats = at.stats.map((offset) => new Float64Array(buffer, offset, 2));
-  const kernels = await instantiating;
-  const accumulate = (shard: number, from: number, to: number, batchFrom: number) =>
-    runShard(kernels, at, shard, from, to, batchFrom);
-  await starting;
+}
+
+/** What fastEngine prepared: the memory's layout, the memory, its kernels and the worker. */
+interface Prepared {
+  at: Layout;
+  memory: WebAssembly.Memory;
+  kernels: Kernels;
+  helper: Helper;
+  threads: 1 | 2;
+}
+
+/** One network training in the fast engine's memory, its samples already encoded there. */
+class FastTrainer implements TrainingEngine {
+  readonly name = "fast";
+  readonly #initial: Network;
+  readonly #count: number;
+  readonly #options: FastEngineOptions;
+  readonly #at: Layout;
+  readonly #kernels: Kernels;
+  readonly #helper: Helper;
+  readonly #threads: 1 | 2;
+  readonly #buffer: ArrayBufferLike;
+  readonly #order: Uint32Array;
+  readonly #stats: Float64Array[];
+  #schedule: BatchSchedule;
+  #disposed = false;
+
+  constructor(initial: Network, count: number, options: FastEngineOptions, prepared: Prepared) {
+    this.#initial = initial;
+    this.#count = count;
+    this.#options = options;
+    this.#at = prepared.at;
+    this.#kernels = prepared.kernels;
+    this.#helper = prepared.helper;
+    this.#threads = prepared.threads;
+    this.#buffer = prepared.memory.buffer;
+    this.#order = new Uint32Array(this.#buffer, this.#at.order, count);
+    this.#schedule = batchSchedule(count, options, this.#order);
+    this.#stats = this.#at.stats.map((offset) => new Float64Array(this.#buffer, offset, 2));
+  }
+
+  async iterate(learningRate: number): Promise<{ loss: number; accuracy: number }> {
+    if (this.#disposed) throw new Error("this fast engine has been disposed");
+    const at = this.#at, kernels = this.#kernels, stats = this.#stats;
+    const { from, to } = this.#schedule.next();
+    const m = to - from;
+    const [[, mid]] = shardBounds(from, to);
+    await this.#inParallel(
+      { phase: Phase.ShardPass, from: mid, to, batchFrom: from },
+      () => runShard(kernels, at, 0, from, mid, from),
+      () => runShard(kernels, at, 1, mid, to, from),
+    );
+    const loss = (stats[0][0] + stats[1][0]) / m;
+    const accuracy = (stats[0][1] + stats[1][1]) / m;
+    stats[0].fill(0);
+    stats[1].fill(0);
+    // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
+    const scale = learningRate / (255 * m);
+    if (at.batch && this.#threads === 1) {
+      descendPixels(kernels, at, 0, from, mid, to, scale, [0, INPUTS]); // one sort, not two
+    } else if (at.batch) {
+      await this.#inParallel(
+        { phase: Phase.ColumnPass, batchFrom: from, mid, to, scale },
+        () => descendPixels(kernels, at, 0, from, mid, to, scale),
+        () => descendPixels(kernels, at, 1, from, mid, to, scale),
+      );
+    } else kernels.descend(at.params, at.grads[0], at.grads[1], at.weightFloats, scale);
+    const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;
+    kernels.descend(
+      at.params + offset,
+      at.grads[0] + offset,
+      at.grads[1] + offset,
+      rest,
+      learningRate / m,
+    );
+    return { loss, accuracy };
+  }
+
+  network(): Network {
+    return readNetwork(this.#buffer, this.#at);
+  }
+
+  reset(network: Network): void {
+    if (this.#disposed) throw new Error("this fast engine has been disposed");
+    assertSameShape(network, this.#initial);
+    // gradients and stats are already zero: iterate() clears them after each step
+    writeNetwork(this.#buffer, this.#at, network);
+    this.#schedule = batchSchedule(this.#count, this.#options, this.#order);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#helper.dispose();
+  }
 
   /**
    * `work` on the worker, started again if it had closed itself, while
    * `here` runs on this thread; with one thread, `here` then `there`, which does the same.
    */
-  async function inParallel(
-    work: Partial<Work>,
-    here: () => void,
-    there: () => void,
-  ): Promise<void> {
-    if (threads === 1) {
+  async #inParallel(work: Partial<Work>, here: () => void, there: () => void): Promise<void> {
+    if (this.#threads === 1) {
       here();
       there();
       return;
     }
-    if (helper.handOff(work, here)) return;
-    await helper.start(); // it had closed itself, idle
-    if (!helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
+    if (this.#helper.handOff(work, here)) return;
+    await this.#helper.start(); // it had closed itself, idle
+    if (!this.#helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
   }
-
-  return {
-    name: "fast",
-    async iterate(learningRate) {
-      if (disposed) throw new Error("this fast engine has been disposed");
-      const { from, to } = schedule.next();
-      const m = to - from;
-      const [[, mid]] = shardBounds(from, to);
-      await inParallel(
-        { phase: Phase.ShardPass, from: mid, to, batchFrom: from },
-        () => accumulate(0, from, mid, from),
-        () => accumulate(1, mid, to, from),
-      );
-      const loss = (stats[0][0] + stats[1][0]) / m;
-      const accuracy = (stats[0][1] + stats[1][1]) / m;
-      stats[0].fill(0);
-      stats[1].fill(0);
-      // θ ← θ − η·(1/m)·dθ; dW_h was summed over raw bytes, hence also 1/255.
-      const scale = learningRate / (255 * m);
-      if (at.batch && threads === 1) {
-        descendPixels(kernels, at, 0, from, mid, to, scale, [0, INPUTS]); // one sort, not two
-      } else if (at.batch) {
-        await inParallel(
-          { phase: Phase.ColumnPass, batchFrom: from, mid, to, scale },
-          () => descendPixels(kernels, at, 0, from, mid, to, scale),
-          () => descendPixels(kernels, at, 1, from, mid, to, scale),
-        );
-      } else kernels.descend(at.params, at.grads[0], at.grads[1], at.weightFloats, scale);
-      const rest = at.paramFloats - at.weightFloats, offset = 4 * at.weightFloats;
-      kernels.descend(
-        at.params + offset,
-        at.grads[0] + offset,
-        at.grads[1] + offset,
-        rest,
-        learningRate / m,
-      );
-      return { loss, accuracy };
-    },
-    network: () => readNetwork(buffer, at),
-    reset(network) {
-      if (disposed) throw new Error("this fast engine has been disposed");
-      assertSameShape(network, initial);
-      // gradients and stats are already zero: iterate() clears them after each step
-      writeNetwork(buffer, at, network);
-      schedule = batchSchedule(count, options, order);
-    },
-    dispose() {
-      disposed = true;
-      helper.dispose();
-    },
-  };
 }
