@@ -19,7 +19,7 @@ import {
   type IterationMetrics,
 } from "../engine.ts";
 import { createMemory, instantiate, twoThreadsPossible } from "./kernels.ts";
-import { blockStarts, paddedHidden, shardBounds } from "./layout.ts";
+import { paddedHidden, shardBounds, writeSamples } from "./layout.ts";
 import {
   bankDescend,
   bankDescendPixels,
@@ -29,9 +29,9 @@ import {
   writeBankNetwork,
   writeLive,
 } from "./bank_layout.ts";
-import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
+import { countNonZeros } from "./sparse.ts";
 import { Phase, type Work } from "./control.ts";
-import { Helper, TRAINING_IDLE_MS } from "./helper.ts";
+import { Helper, inParallel, TRAINING_IDLE_MS } from "./helper.ts";
 import { TWO_THREAD_BATCH } from "./trainer.ts";
 
 export interface FastBankOptions extends BatchOptions {
@@ -102,23 +102,7 @@ export async function fastBank(
   const live = networks.map((_, k) => k);
   networks.forEach((net, k) => writeBankNetwork(buffer, at, k, net));
   writeLive(buffer, at, live);
-  const pixels = full ? new Uint16Array(nonZeros) : undefined;
-  const rows = encodeSparse(data.images, count, at.rowBytes, {
-    entries: new Uint32Array(buffer, at.entries, nonZeros),
-    starts: new Uint32Array(buffer, at.starts, count + 1),
-  }, pixels);
-  if (pixels) {
-    const starts = blockStarts(count, at.block);
-    encodeColumns(
-      rows,
-      pixels,
-      at.rowBytes,
-      starts,
-      new Uint32Array(buffer, at.columnEntries, nonZeros),
-      new Uint32Array(buffer, at.columnStarts, (starts.length - 1) * INPUTS + 1),
-    );
-  }
-  new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
+  writeSamples(buffer, at, data, nonZeros, at.rowBytes, full);
   const order = new Uint32Array(buffer, at.order, count);
   let schedule = batchSchedule(count, options, order);
   const stats = at.stats.map((offset) => new Float64Array(buffer, offset, 2 * size));
@@ -126,16 +110,8 @@ export async function fastBank(
   const kernels = await instantiating;
   await starting;
 
-  async function inParallel(work: Partial<Work>, here: () => void, there: () => void) {
-    if (threads === 1) {
-      here();
-      there();
-      return;
-    }
-    if (helper.handOff(work, here)) return;
-    await helper.start(); // it had closed itself, idle
-    if (!helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
-  }
+  const onBoth = (work: Partial<Work>, here: () => void, there: () => void) =>
+    inParallel(helper, threads, work, here, there);
 
   const check = (k: number) => {
     if (!(Number.isInteger(k) && k >= 0 && k < size)) {
@@ -161,7 +137,7 @@ export async function fastBank(
       const m = to - from;
       const [[, mid]] = shardBounds(from, to);
       if (live.length > 0) {
-        await inParallel(
+        await onBoth(
           { phase: Phase.ShardPass, from: mid, to, batchFrom: from },
           () => runBankShard(kernels, at, 0, from, mid, from),
           () => runBankShard(kernels, at, 1, mid, to, from),
@@ -182,7 +158,7 @@ export async function fastBank(
       if (at.batch && threads === 1) {
         bankDescendPixels(kernels, at, 0, from, mid, to, [0, INPUTS]); // one sort, not two
       } else if (at.batch) {
-        await inParallel(
+        await onBoth(
           { phase: Phase.ColumnPass, batchFrom: from, mid, to },
           () => bankDescendPixels(kernels, at, 0, from, mid, to),
           () => bankDescendPixels(kernels, at, 1, from, mid, to),

@@ -108,3 +108,24 @@ export class Helper {
     this.#abandon();
   }
 }
+
+/**
+ * `work` on the helper's worker (started again if it had closed itself) while `here` runs on
+ * this thread; with one thread, `here` then `there`, which does the same work.
+ */
+export async function inParallel(
+  helper: Helper,
+  threads: 1 | 2,
+  work: Partial<Work>,
+  here: () => void,
+  there: () => void,
+): Promise<void> {
+  if (threads === 1) {
+    here();
+    there();
+    return;
+  }
+  if (helper.handOff(work, here)) return;
+  await helper.start(); // it had closed itself, idle
+  if (!helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
+}

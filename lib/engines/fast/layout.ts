@@ -7,6 +7,8 @@
  */
 import { INPUTS, type Network, OUTPUTS } from "../../maths/network.ts";
 import { zeros } from "../../maths/matrix.ts";
+import type { Dataset } from "../../data/dataset.ts";
+import { encodeColumns, encodeSparse } from "./sparse.ts";
 
 /** Below this, AssemblyScript's static data (the exp/log tables). */
 export const STATIC_BYTES = 65536;
@@ -223,4 +225,42 @@ export function readNetwork(buffer: ArrayBufferLike, at: Layout): Network {
     net.b_o.data[k] = block[b_o + k];
   }
   return net;
+}
+
+/** Where the samples go in an engine's memory (layout's or bankLayout's byte offsets). */
+export type SampleAreas = Pick<
+  Layout,
+  "entries" | "starts" | "labels" | "block" | "columnEntries" | "columnStarts"
+>;
+
+/**
+ * The samples into an engine's memory: as sparse rows (entries naming W_hT rows of
+ * `rowBytes`), block by block column-wise too when `columnWise` (a full batch), and the labels.
+ */
+export function writeSamples(
+  buffer: ArrayBufferLike,
+  at: SampleAreas,
+  data: Dataset,
+  nonZeros: number,
+  rowBytes: number,
+  columnWise: boolean,
+): void {
+  const count = data.count;
+  const pixels = columnWise ? new Uint16Array(nonZeros) : undefined;
+  const rows = encodeSparse(data.images, count, rowBytes, {
+    entries: new Uint32Array(buffer, at.entries, nonZeros),
+    starts: new Uint32Array(buffer, at.starts, count + 1),
+  }, pixels);
+  if (pixels) {
+    const starts = blockStarts(count, at.block);
+    encodeColumns(
+      rows,
+      pixels,
+      rowBytes,
+      starts,
+      new Uint32Array(buffer, at.columnEntries, nonZeros),
+      new Uint32Array(buffer, at.columnStarts, (starts.length - 1) * INPUTS + 1),
+    );
+  }
+  new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
 }

@@ -18,18 +18,18 @@ import {
 } from "../engine.ts";
 import { createMemory, instantiate, type Kernels, twoThreadsPossible } from "./kernels.ts";
 import {
-  blockStarts,
   type Layout,
   layout,
   paddedHidden,
   readNetwork,
   shardBounds,
   writeNetwork,
+  writeSamples,
 } from "./layout.ts";
-import { countNonZeros, encodeColumns, encodeSparse } from "./sparse.ts";
+import { countNonZeros } from "./sparse.ts";
 import { descendPixels, runShard } from "./adapters.ts";
-import { Phase, type Work } from "./control.ts";
-import { Helper, TRAINING_IDLE_MS } from "./helper.ts";
+import { Phase } from "./control.ts";
+import { Helper, inParallel, TRAINING_IDLE_MS } from "./helper.ts";
 
 export interface FastEngineOptions extends BatchOptions {
   /**
@@ -88,38 +88,10 @@ export async function fastEngine(
   const starting = threads === 2 ? helper.start() : undefined;
   const instantiating = instantiate(memory);
   writeNetwork(memory.buffer, at, initial);
-  writeSamples(memory.buffer, at, data, nonZeros, columnWise);
+  writeSamples(memory.buffer, at, data, nonZeros, 4 * at.hp, columnWise);
   const kernels = await instantiating;
   await starting;
   return new FastTrainer(initial, data.count, options, { at, memory, kernels, helper, threads });
-}
-
-/** The samples into the engine's memory: as sparse rows, and column by column for a full batch. */
-function writeSamples(
-  buffer: ArrayBufferLike,
-  at: Layout,
-  data: Dataset,
-  nonZeros: number,
-  columnWise: boolean,
-): void {
-  const count = data.count;
-  const pixels = columnWise ? new Uint16Array(nonZeros) : undefined;
-  const rows = encodeSparse(data.images, count, 4 * at.hp, {
-    entries: new Uint32Array(buffer, at.entries, nonZeros),
-    starts: new Uint32Array(buffer, at.starts, count + 1),
-  }, pixels);
-  if (pixels) {
-    const starts = blockStarts(count, at.block);
-    encodeColumns(
-      rows,
-      pixels,
-      4 * at.hp,
-      starts,
-      new Uint32Array(buffer, at.columnEntries, nonZeros),
-      new Uint32Array(buffer, at.columnStarts, (starts.length - 1) * INPUTS + 1),
-    );
-  }
-  new Uint8Array(buffer, at.labels, count).set(data.labels.subarray(0, count));
 }
 
 /** What fastEngine prepared: the memory's layout, the memory, its kernels and the worker. */
@@ -167,7 +139,9 @@ class FastTrainer implements TrainingEngine {
     const { from, to } = this.#schedule.next();
     const m = to - from;
     const [[, mid]] = shardBounds(from, to);
-    await this.#inParallel(
+    await inParallel(
+      this.#helper,
+      this.#threads,
       { phase: Phase.ShardPass, from: mid, to, batchFrom: from },
       () => runShard(kernels, at, 0, from, mid, from),
       () => runShard(kernels, at, 1, mid, to, from),
@@ -181,7 +155,9 @@ class FastTrainer implements TrainingEngine {
     if (at.batch && this.#threads === 1) {
       descendPixels(kernels, at, 0, from, mid, to, scale, [0, INPUTS]); // one sort, not two
     } else if (at.batch) {
-      await this.#inParallel(
+      await inParallel(
+        this.#helper,
+        this.#threads,
         { phase: Phase.ColumnPass, batchFrom: from, mid, to, scale },
         () => descendPixels(kernels, at, 0, from, mid, to, scale),
         () => descendPixels(kernels, at, 1, from, mid, to, scale),
@@ -213,20 +189,5 @@ class FastTrainer implements TrainingEngine {
   dispose(): void {
     this.#disposed = true;
     this.#helper.dispose();
-  }
-
-  /**
-   * `work` on the worker, started again if it had closed itself, while
-   * `here` runs on this thread; with one thread, `here` then `there`, which does the same.
-   */
-  async #inParallel(work: Partial<Work>, here: () => void, there: () => void): Promise<void> {
-    if (this.#threads === 1) {
-      here();
-      there();
-      return;
-    }
-    if (this.#helper.handOff(work, here)) return;
-    await this.#helper.start(); // it had closed itself, idle
-    if (!this.#helper.handOff(work, here)) throw new Error("the fast engine's worker closed");
   }
 }
