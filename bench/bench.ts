@@ -2,14 +2,15 @@
  * `deno task bench`: how fast is the fast engine? Against the reference engine, a numpy peer
  * (bench/numpy_peer.py, the same formulas in float32) and PyTorch peers (bench/torch_peer.py:
  * the formulas written out with CPU tensors, autograd, and the mini-batch epoch a user
- * writes). Each section is a function that measures and returns a typed result
+ * writes), and for the bank section (fastBank: K networks trained together) numpy training
+ * the K networks stacked and as the original project did. Each section is a function that measures and returns a typed result
  * (sections.ts); the report is written from those results (report.ts). bench/README.md
  * says more, with a run's full output.
  *
  *   deno task bench                      the tables
  *   deno task bench --json               every figure of the run as one JSON object
  *   deno task bench --quick              fewer iterations and rounds (a smoke run)
- *   deno task bench --sections a,b       only those sections (load, full, scaling, mini, eval)
+ *   deno task bench --sections a,b       only those sections (load, full, scaling, bank, mini, eval)
  *
  * Figures are wall-clock on a shared machine: compare ratios within one run.
  */
@@ -25,9 +26,10 @@ import {
   measureMiniBatch,
   measureScaling,
 } from "./sections.ts";
+import { measureBank } from "./bank.ts";
 import { type BenchResults, report } from "./report.ts";
 
-const SECTIONS = ["load", "full", "scaling", "mini", "eval"] as const;
+const SECTIONS = ["load", "full", "scaling", "bank", "mini", "eval"] as const;
 type Section = typeof SECTIONS[number];
 
 /** The sections named by --sections (all by default); an unknown name is an error. */
@@ -76,6 +78,7 @@ export async function runBench(
     load,
     fullBatch: await run("full", "full batch", () => measureFullBatch(ctx)),
     scaling: await run("scaling", "scaling", () => measureScaling(ctx)),
+    bank: await run("bank", "bank", () => measureBank(ctx)),
     miniBatch: await run("mini", "mini-batch epoch", () => measureMiniBatch(ctx)),
     evaluation: await run("eval", "evaluation", () => measureEvaluation(ctx)),
   };

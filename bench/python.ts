@@ -43,17 +43,23 @@ export class PythonPeer {
   }
   /**
    * Returns the peer's "ready …" line (the torch peer names its version and threads there);
-   * `networks` asks the numpy peer for a bank of that many.
+   * `more` are further arguments (the numpy peer's bank: K and the networks' file).
    */
-  setup(m: number, hidden: number, networks?: number): Promise<string> {
-    return this.ask(`setup ${m} ${hidden}${networks ? ` ${networks}` : ""}`);
+  setup(m: number, hidden: number, ...more: (string | number)[]): Promise<string> {
+    return this.ask(["setup", m, hidden, ...more].join(" "));
   }
   /** One step ("iterate", or another of the peer's commands); its time in ms as measured inside Python. */
   async iterate(command = "iterate"): Promise<number> {
+    return (await this.step(command)).ms;
+  }
+  /** One step; its time in ms as measured inside Python, and the loss (or losses) it answered. */
+  async step(command: string): Promise<{ ms: number; losses: number[] }> {
     const answer = await this.ask(command);
-    const ms = Number(answer.split(" ")[0]);
-    if (!Number.isFinite(ms)) throw new Error(`the peer ${this.script} answered ${answer}`);
-    return ms;
+    const [ms, ...losses] = answer.split(" ").map(Number);
+    if (!Number.isFinite(ms) || losses.length === 0) {
+      throw new Error(`the peer ${this.script} answered ${answer}`);
+    }
+    return { ms, losses };
   }
   async close(): Promise<void> {
     await this.#writer.write(new TextEncoder().encode("quit\n"));

@@ -12,6 +12,7 @@ import type {
   ScalingRow,
   TorchEpoch,
 } from "./sections.ts";
+import { type BankResult, type BankRow, largestDifference, LOSS_TOLERANCE } from "./bank.ts";
 
 /** Everything one run measured; a section left out is undefined. */
 export interface BenchResults {
@@ -24,6 +25,7 @@ export interface BenchResults {
   load?: LoadResult;
   fullBatch?: FullBatchResult;
   scaling?: ScalingRow[];
+  bank?: BankResult;
   miniBatch?: MiniBatchResult;
   evaluation?: EvaluationResult;
 }
@@ -99,6 +101,73 @@ function scalingReport(rows: ScalingRow[]): string[] {
       (1000 * r.fast.median / r.m).toFixed(3),
       r.fastCores.toFixed(2),
     ], w));
+  }
+  return out;
+}
+
+/** The bank's per-network time at K over its time at K = 1, same hidden size. */
+export function bankOverSingle(r: BankResult, row: BankRow): number | undefined {
+  const single = r.rows.find((x) => x.hidden === row.hidden && x.networks === 1);
+  return single && row.bank.median / single.bank.median;
+}
+
+function bankReport(r: BankResult): string[] {
+  const w = [3, 6, 8, 6, 9, 9, 9, 11, 12, 10];
+  const ratio = (x: number | undefined) => x === undefined ? "-" : x.toFixed(2);
+  const out = [
+    `Bank: K networks of 784 → hidden → 10 trained together, full batch on ${r.m} digits, ${r.iterations} iterations of each contender, alternated; network k at η = ${
+      r.rates.join(", ")
+    }[k mod ${r.rates.length}] from seed k + 1`,
+    "(per-network ms per iteration: each iteration's time / K, medians; stacked: numpy float32, one (K·h, 784) product then each output layer; original: numpy float64, one network after another)",
+    row([
+      "K",
+      "hidden",
+      "bank",
+      "cores",
+      "K engines",
+      "stacked",
+      "original",
+      "bank / K=1",
+      "stacked/bank",
+      "orig./bank",
+    ], w),
+  ];
+  for (const x of r.rows) {
+    out.push(row([
+      x.networks,
+      x.hidden,
+      fmt(x.bank.median),
+      x.bankCores.toFixed(2),
+      fmt(x.engines.median),
+      x.stacked ? fmt(x.stacked.median) : "-",
+      x.original ? fmt(x.original.median) : "-",
+      ratio(bankOverSingle(r, x)),
+      ratio(x.stacked && x.stacked.median / x.bank.median),
+      ratio(x.original && x.original.median / x.bank.median),
+    ], w));
+  }
+  // the same work: every network's loss after the iterations, against the bank's
+  const bitForBit = r.rows.every((x) => x.losses.engines.every((l, k) => l === x.losses.bank[k]));
+  out.push(
+    `losses after ${r.iterations} iterations: the K engines ${
+      bitForBit ? "equal the bank's bit for bit in every row" : "DIFFER from the bank's"
+    }`,
+  );
+  for (const peer of ["stacked", "original"] as const) {
+    const worst = Math.max(
+      ...r.rows.map((x) => {
+        const l = x.losses[peer];
+        return l ? largestDifference(l, x.losses.bank) : -1;
+      }),
+    );
+    if (worst < 0) continue;
+    out.push(
+      `  ${peer}: largest relative difference from the bank's ${worst.toExponential(1)} (${
+        worst <= LOSS_TOLERANCE
+          ? `within ${LOSS_TOLERANCE}`
+          : `ABOVE ${LOSS_TOLERANCE}: not the same training`
+      })`,
+    );
   }
   return out;
 }
@@ -179,6 +248,13 @@ export function summaryRows(r: BenchResults): SummaryRow[] {
   }
   const wide = r.scaling?.find((s) => s.m === 60000 && s.hidden === 128);
   if (wide) add("full batch 784 → 128 → 10, 60,000 digits", wide.fast, "numpy", wide.numpy);
+  const bank = r.bank?.rows.find((x) => x.hidden === 10 && x.networks === 4);
+  if (r.bank && bank) {
+    const single = r.bank.rows.find((x) => x.hidden === 10 && x.networks === 1);
+    add("bank of 4 × 784 → 10 → 10, per network", bank.bank, "bank of 1", single?.bank);
+    add("the same", bank.bank, "numpy stacked", bank.stacked);
+    add("the same", bank.bank, "numpy float64, one by one", bank.original);
+  }
   const mini = r.miniBatch;
   const threads = (t?: TorchEpoch) => t ? `${t.threads} thr.` : "-";
   if (mini) {
@@ -234,6 +310,7 @@ export function report(r: BenchResults): string {
     ],
     r.fullBatch && fullBatchReport(r.fullBatch),
     r.scaling && scalingReport(r.scaling),
+    r.bank && bankReport(r.bank),
     r.miniBatch && miniBatchReport(r.miniBatch),
     r.evaluation && evaluationReport(r.evaluation),
     r.load && [
