@@ -74,9 +74,18 @@ export { InputError } from "./errors.ts";
 
 // Data (lib/data/): MNIST as bytes, parsed from IDX or CSV; a drawn digit made to look
 // like MNIST's.
-export { type Dataset, image, labelCounts, select, take, toMatrix } from "./data/dataset.ts";
+export {
+  concat,
+  type Dataset,
+  image,
+  labelCounts,
+  select,
+  take,
+  toMatrix,
+} from "./data/dataset.ts";
 export { parseIdx } from "./data/idx.ts";
 export { parseCsv, parseCsvFile } from "./data/csv.ts";
+export { csvRow, toCsv } from "./data/csv_write.ts";
 export { preprocessDigit } from "./data/preprocess.ts";
 
 // The engines (lib/engines/): what an engine is, the readable reference engine, the fast

@@ -5,6 +5,8 @@
 import type { ModelJson } from "../lib/io/model_json.ts";
 import { forwardNumbers } from "./steps.ts";
 import type { Actions } from "./actions.ts";
+import type { MyDigitsApi } from "./my_digits.ts";
+import type { ReproduceApi } from "./reproduce.ts";
 import type { Set } from "./controls.ts";
 import type { Settings } from "./settings.ts";
 import type { PageState } from "./state.ts";
@@ -24,7 +26,8 @@ export interface PlaygroundState {
   seed: number;
 }
 
-export interface Playground {
+/** With "my digits" (my_digits.ts) and "reproduce this" (reproduce.ts). */
+export interface Playground extends MyDigitsApi, ReproduceApi {
   /** Resolves once the data is loaded and the first network shown. */
   ready: Promise<void>;
   state(): PlaygroundState;
@@ -46,8 +49,10 @@ export function createApi(
   ready: Promise<void>,
   set: Set,
   actions: Actions,
+  more: MyDigitsApi & ReproduceApi,
 ): Playground {
   return {
+    ...more,
     ready,
     state: () => ({
       iteration: state.status.iteration,

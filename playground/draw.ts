@@ -13,7 +13,7 @@ import {
   lossChart,
   mapCanvas,
 } from "./pictures.ts";
-import { reproduction } from "./reproduce.ts";
+import { pageRun, reproduction } from "./reproduce.ts";
 import type { PageState } from "./state.ts";
 
 const DRAW_MS = 250;
@@ -42,18 +42,12 @@ export function createDrawing(state: PageState, showDigit: () => void): Drawing 
     } · training accuracy ${f(status.trainAccuracy)}${
       settings.batchSize ? " (last batch)" : ""
     } · test accuracy ${f(status.testAccuracy)}`;
-    const how = reproduction({
-      settings,
-      iterations: status.iteration,
-      rateChangedAt: state.rateChangedAt,
-      loadedFrom: state.loadedFrom,
-    });
+    const how = reproduction(pageRun(state));
     $("reproduce-how").hidden = "reason" in how;
     $("reproduce-reason").textContent = "reason" in how ? how.reason : "";
-    if ("command" in how) {
-      $("reproduce-command").textContent = how.command;
-      $("reproduce-cell").textContent = how.cell;
-    }
+    $("reproduce-notebook").hidden = how.cell === undefined;
+    if ("command" in how) $("reproduce-command").textContent = how.command;
+    if (how.cell !== undefined) $("reproduce-cell").textContent = how.cell;
   }
 
   function draw(when: "now" | "soon"): void {

@@ -11,10 +11,12 @@ import { connect, type Update } from "./connection.ts";
 import { createSettings, syncControls } from "./controls.ts";
 import { $, showNotice } from "./dom.ts";
 import { createDrawing } from "./draw.ts";
+import { createMyDigits } from "./my_digits.ts";
 import { createPad } from "./pad.ts";
 import { createPanels } from "./panels.ts";
 import { confusionChart } from "./pictures.ts";
 import type { Stall } from "./protocol.ts";
+import { pageRun, reproduction } from "./reproduce.ts";
 import { createState } from "./state.ts";
 
 const { state, notices } = createState(location.search, globalThis.crossOriginIsolated ? 2 : 1);
@@ -65,6 +67,7 @@ function update(reply: Update): Error | undefined {
     state.networkChanged = true;
     if (reply.restarted) state.startNetwork = reply.network;
   }
+  myDigits.update(reply);
   let error: Error | undefined;
   if (reply.diverged) {
     const { iteration, learningRate, loss } = reply.diverged;
@@ -82,7 +85,7 @@ function update(reply: Update): Error | undefined {
       $<HTMLButtonElement>(id).disabled = false;
     }
     panels.pick(Number($<HTMLInputElement>("pick").value));
-    resolveReady();
+    myDigits.start().then(resolveReady, rejectReady);
   }
   return error;
 }
@@ -134,6 +137,7 @@ for (const radio of document.querySelectorAll<HTMLInputElement>("[name=weights-v
   });
 }
 
+const myDigits = createMyDigits(state, connection);
 const set = createSettings(state, connection, () => panels.show());
 const actions = createActions(state, connection, drawing);
 
@@ -143,4 +147,9 @@ $("engine").textContent = state.threads === 2
 syncControls(state);
 connection.send({ type: "init", settings: state.settings, threads: state.threads });
 
-Object.assign(globalThis, { playground: createApi(state, ready, set, actions) });
+Object.assign(globalThis, {
+  playground: createApi(state, ready, set, actions, {
+    ...myDigits.api,
+    reproduction: () => reproduction(pageRun(state)),
+  }),
+});

@@ -17,7 +17,9 @@ export type Request =
   /** Start over from this network (it becomes what reset returns to). */
   | { type: "load"; network: Network; id: number }
   /** Test accuracy and the confusion matrix of the current network. */
-  | { type: "evaluate"; id: number };
+  | { type: "evaluate"; id: number }
+  /** The learner's own digits (my_digits.ts): predicted at each update; `mix` trains on them too. */
+  | { type: "digits"; digits: TestDigits; mix: boolean; version: number; id: number };
 
 /** The test set as the page keeps it (for the digit panels). */
 export interface TestDigits {
@@ -79,6 +81,8 @@ export type Reply =
     tests: TestRecord[];
     network?: Network;
     confusion?: number[][];
+    /** The learner's digits (the `digits` request of that version) as this network predicts them. */
+    mine?: { version: number; predictions: Uint8Array };
     /** The request this update completes. */
     id?: number;
     /** Training stopped by itself: the loss blew up (the page throws lib's DivergenceError). */

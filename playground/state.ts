@@ -31,6 +31,8 @@ export interface PageState {
   /** The test digits, once the worker has loaded them. */
   test?: TestDigits;
   trainCount: number;
+  /** How many of the learner's digits follow MNIST's in the training set (my_digits.ts). */
+  mixedDigits: number;
   /** Where the network came from when it was loaded (a file's name, "a script"). */
   loadedFrom?: string;
   /** The iteration after which η changed without a restart (no one command reproduces it). */
@@ -58,6 +60,7 @@ export function createState(
     records: [],
     tests: [],
     trainCount: 60000,
+    mixedDigits: 0,
     ready: false,
     weightsView: "weights",
     digit: { pixels: new Float64Array(784), drawnAt: 0 },

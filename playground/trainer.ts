@@ -23,6 +23,7 @@ import {
   type TestRecord,
 } from "./protocol.ts";
 import type { Settings } from "./settings.ts";
+import { predictDigits, takeDigits, trainingSet } from "./trainer_digits.ts";
 
 /** Test accuracy every this many iterations while playing. */
 const TEST_EVERY = 10;
@@ -106,7 +107,7 @@ async function restart(network?: Network): Promise<void> {
   engine?.dispose();
   engine = undefined;
   start = network ? cloneNetwork(network) : initNetwork(createRng(settings.seed), settings.hidden);
-  engine = await fastEngine(start, train, {
+  engine = await fastEngine(start, trainingSet(train), {
     batchSize: settings.batchSize || undefined,
     seed: settings.seed,
     threads,
@@ -158,12 +159,14 @@ async function update(
   const now = performance.now();
   const network = full || now - lastNetworkAt > NETWORK_EVERY_MS ? engine!.network() : undefined;
   if (network) lastNetworkAt = now;
+  const mine = network && await predictDigits(network);
   post({
     type: "update",
     status: { ...status },
     records,
     tests,
     network,
+    mine,
     stalled: stall,
     ...extra,
   });
@@ -347,6 +350,12 @@ async function handle(request: Request, seen = interruptions): Promise<void> {
       const confusion = evaluation(test.labels, predictions).confusion;
       return update(true, { id: request.id, confusion });
     }
+    case "digits":
+      if (!takeDigits(request)) return update(true, { id: request.id });
+      await restart(start);
+      await update(true, { restarted: true, id: request.id });
+      if (status.running) void play();
+      return;
   }
 }
 

@@ -2,9 +2,11 @@
  * Loading MNIST: the embedded IDX files, the original project's CSV/zip, Kaggle CSV, and bad files.
  */
 import assert from "node:assert/strict";
-import { gzipSync, zipSync } from "fflate";
+import { gzipSync, unzipSync, zipSync } from "fflate";
 import { join } from "node:path";
 import {
+  concat,
+  csvRow,
   InputError,
   INPUTS,
   labelCounts,
@@ -14,6 +16,7 @@ import {
   parseCsvFile,
   select,
   take,
+  toCsv,
   toMatrix,
 } from "../lib/mod.ts";
 
@@ -65,6 +68,48 @@ Deno.test("the original project's mnist_test.zip gives exactly the IDX test set"
 if (!hasSharedTestZip) {
   console.log("skipped the CSV ≡ IDX check: ../shared/data/mnist_test.zip is absent");
 }
+
+Deno.test("toCsv writes the original project's mnist_test.csv byte for byte", {
+  ignore: !hasSharedTestZip,
+}, async () => {
+  const original = unzipSync(await Deno.readFile(SHARED_TEST_ZIP))["mnist_test.csv"];
+  assert.equal(toCsv(test), new TextDecoder().decode(original));
+});
+
+Deno.test("toCsv: rows read back by parseCsv as the same digits; an empty set is empty text", () => {
+  const picked = select(test, [3, 0, 9999, 42]);
+  const text = toCsv(picked);
+  assert.equal(text.split("\n").length, 5, "four rows, each ending in a newline");
+  assert.ok(text.startsWith(`${test.labels[3]},0,0,`));
+  const back = parseCsv(text, "mine.csv");
+  assert.equal(back.count, 4);
+  assert.deepEqual(back.labels, picked.labels);
+  assert.deepEqual(back.images, picked.images);
+  assert.equal(toCsv(take(test, 0)), "");
+  assert.equal(csvRow(7, new Uint8Array(784).fill(255)), "7" + ",255".repeat(784) + "\n");
+});
+
+Deno.test("toCsv and csvRow refuse what the format cannot hold", () => {
+  const pixels = new Uint8Array(784);
+  assert.throws(() => csvRow(10, pixels), /label 10 is not a digit 0\.\.9/);
+  assert.throws(() => csvRow(1.5, pixels), /label 1\.5/);
+  assert.throws(() => csvRow(3, new Uint8Array(783)), /784 pixels, got 783/);
+  assert.throws(() => csvRow(3, [...pixels.subarray(1), 0.5]), /pixel 783 is 0\.5/);
+  assert.throws(() => csvRow(3, [...pixels.subarray(1), 256]), /pixel 783 is 256/);
+  const broken = { ...take(test, 2), count: 3 };
+  assert.throws(() => toCsv(broken), /3 digits holds 2352 pixels and 3 labels, got 1568 and 2/);
+});
+
+Deno.test("concat: the samples of one set then the other's, copied", () => {
+  const a = take(test, 2), b = select(test, [5]);
+  const both = concat(a, b);
+  assert.equal(both.count, 3);
+  assert.deepEqual(both.labels, select(test, [0, 1, 5]).labels);
+  assert.deepEqual(both.images, select(test, [0, 1, 5]).images);
+  both.images[0] = 1;
+  assert.equal(test.images[0], 0, "a copy, not a view");
+  assert.equal(concat(a, b, "mine").source, "mine");
+});
 
 function csvOf(n: number, header: boolean): string {
   const rows = [];

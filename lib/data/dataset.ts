@@ -38,6 +38,17 @@ export function select(ds: Dataset, indices: ArrayLike<number>): Dataset {
   return { images, labels, count: indices.length, source: ds.source };
 }
 
+/** The samples of `a` then those of `b`, copied (as one training set). */
+export function concat(a: Dataset, b: Dataset, source = `${a.source} + ${b.source}`): Dataset {
+  const images = new Uint8Array(a.images.length + b.images.length);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { images, labels, count: a.count + b.count, source };
+}
+
 /** The 784 pixel bytes of sample i. */
 export function image(ds: Dataset, i: number): Uint8Array {
   return ds.images.subarray(i * INPUTS, (i + 1) * INPUTS);
