@@ -136,6 +136,12 @@ export {
   type SweepRecord,
   sweepSeeds,
 } from "./training/sweep.ts";
+export {
+  expectedCalibrationError,
+  type ReliabilityBin,
+  reliabilityBins,
+} from "./training/calibration.ts";
+export { blankPixels, type RowChange, rowChanges } from "./training/weight_change.ts";
 export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
 export {
   backwardLinear,
@@ -164,6 +170,8 @@ export { parseJsonl, toJsonl } from "./io/report.ts";
 export { type Figure, Plot, plot } from "./pictures/plot.ts";
 export { saveFigure } from "./pictures/save.ts";
 export { captionedSvg, digitsPng, digitToText, weightsPng } from "./pictures/images.ts";
+export { sharedLimit, weightColour, weightMaps, type WeightMatrix } from "./pictures/weightmaps.ts";
+export { reliabilityDiagram } from "./pictures/reliability.ts";
 export {
   BACKWARD_EDGES,
   type BackwardEdge,

@@ -51,6 +51,8 @@ export const BROWSER_SAFE = [
   "lib/pictures/charts.ts",
   "lib/pictures/images.ts",
   "lib/pictures/graph.ts",
+  "lib/pictures/weightmaps.ts",
+  "lib/pictures/reliability.ts",
   "lib/notebook/",
 ] as const;
 

@@ -20,9 +20,13 @@ import {
   Plot,
   plot,
   probabilityBars,
+  reliabilityBins,
+  reliabilityDiagram,
   runCurves,
   saveFigure,
   trainingCurves,
+  weightColour,
+  weightMaps,
   weightsPng,
 } from "../lib/mod.ts";
 
@@ -289,4 +293,49 @@ Deno.test("logTicks labels a log axis with 1, 2 and 5 times powers of ten, below
   const records = [10.7, 2, 0.46].map((loss, i) => ({ iteration: i + 1, loss, accuracy: 0.5 }));
   const svg = (await trainingCurves(records)).svg;
   for (const tick of ["0.5", "1", "2", "5", "10"]) assert.ok(svg.includes(`>${tick}</text>`), tick);
+});
+
+Deno.test("weight maps share one symmetric scale, name each neuron and carry a colour bar", async () => {
+  assert.deepEqual(weightColour(2, 2), [255, 0, 0]);
+  assert.deepEqual(weightColour(-1, 2), [128, 128, 255]);
+  assert.deepEqual(weightColour(0, 2), [255, 255, 255]);
+  assert.deepEqual(weightColour(-5, 2), [0, 0, 255], "clamped beyond the limit");
+  const rows = (v: number) => fromRows([new Array(784).fill(v), new Array(784).fill(-v / 2)]);
+  const figure = await weightMaps([{ title: "big", W: rows(4) }, { title: "small", W: rows(1) }]);
+  // one scale for both panels: the largest |w| of them all
+  assert.match(
+    figure.description,
+    /big \(2 maps\); small \(2 maps\), one colour scale from -4\.00 to 4\.00/,
+  );
+  assert.equal(figure.svg.match(/<image /g)?.length, 4);
+  assert.equal(figure.svg.match(/>neuron 1</g)?.length, 2);
+  assert.ok(figure.svg.includes(">-4.00<") && figure.svg.includes(">4.00<"));
+  // the small panel's first map is a quarter of the way to full red: decode its PNG
+  const hrefs = [...figure.svg.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1]);
+  const pixel = (k: number) => decode(Uint8Array.from(atob(hrefs[k]), (c) => c.charCodeAt(0))).data;
+  assert.deepEqual([...pixel(0).slice(0, 3)], [255, 0, 0]);
+  assert.deepEqual([...pixel(2).slice(0, 3)], [255, 191, 191]);
+  assert.deepEqual([...pixel(3).slice(0, 3)], [223, 223, 255]);
+  // an explicit limit overrides the shared one
+  const fixed = await weightMaps([{ title: "small", W: rows(1) }], { limit: 2 });
+  assert.match(fixed.description, /from -2\.00 to 2\.00/);
+});
+
+Deno.test("the reliability diagram draws a bar per filled bin, its count, and the diagonal", async () => {
+  const A_o = fromRows([[0.95, 0.05, 0.45, 1.0], [0.05, 0.95, 0.55, 0.0]]);
+  const figure = await reliabilityDiagram(reliabilityBins(A_o, [0, 0, 0, 0], 10));
+  assert.match(figure.description, /\[0\.5, 0\.6\) 1 samples, accuracy 0\.000 at mean p 0\.550/);
+  assert.match(figure.description, /\[0\.9, 1\.0\) 3 samples, accuracy 0\.667 at mean p 0\.967/);
+  assert.equal(figure.svg.match(/<rect /g)?.length, 2);
+  assert.ok(figure.svg.includes(">3</text>") && figure.svg.includes(">1</text>"));
+});
+
+Deno.test("probability bars can outline the label's bar over the whole height", async () => {
+  const A_o = fromRows([[0.9, 0.2], [0.1, 0.8]]);
+  const plain = await probabilityBars(A_o, [0, 0], [0, 1]);
+  const outlined = await probabilityBars(A_o, [0, 0], [0, 1], { outlineLabel: true });
+  const strokes = (svg: string) => svg.match(/stroke="black"/g)?.length ?? 0;
+  assert.equal(strokes(plain.svg), 0);
+  assert.ok(strokes(outlined.svg) >= 1);
+  assert.equal(outlined.svg.match(/<rect /g)!.length, plain.svg.match(/<rect /g)!.length + 2);
 });

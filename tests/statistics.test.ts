@@ -11,13 +11,16 @@ import {
   createRng,
   crossEntropy,
   datasetLoss,
+  expectedCalibrationError,
   forward,
+  fromRows,
   initNetwork,
   largestRise,
   loadMnist,
   meanAbsoluteChange,
   oneHot,
   recall,
+  reliabilityBins,
   spikeIntervals,
   spikes,
   take,
@@ -96,4 +99,31 @@ Deno.test("recall, the most confused pairs and the agreement of two classifiers"
     bothWrong: 2,
     total: 5,
   });
+});
+
+Deno.test("reliability bins: samples grouped by p(predicted), each bin's accuracy and mean p", () => {
+  // four samples (columns): p(predicted) 0.95, 0.9, 0.55, 1.0; the first and the last are right
+  const A_o = fromRows([
+    [0.95, 0.05, 0.45, 1.0],
+    [0.05, 0.9, 0.55, 0.0],
+    [0.0, 0.05, 0.0, 0.0],
+  ]);
+  const bins = reliabilityBins(A_o, [0, 2, 0, 0], 10);
+  assert.equal(bins.length, 10);
+  assert.deepEqual(bins.map((b) => b.count), [0, 0, 0, 0, 0, 1, 0, 0, 0, 3]);
+  assert.equal(bins[5].accuracy, 0);
+  assert.equal(bins[5].confidence, 0.55);
+  assert.ok(Math.abs(bins[9].confidence - 2.85 / 3) < 1e-12);
+  assert.ok(Math.abs(bins[9].accuracy - 2 / 3) < 1e-12);
+  assert.ok(Number.isNaN(bins[0].accuracy));
+  // ECE: (1·0.55 + 3·|2/3 − 0.95|) / 4
+  const ece = expectedCalibrationError(bins);
+  assert.ok(Math.abs(ece - (0.55 + 3 * (0.95 - 2 / 3)) / 4) < 1e-12);
+  // a classifier right exactly as often as it says has no calibration error
+  const calibrated = reliabilityBins(
+    fromRows([[0.75, 0.75, 0.75, 0.75], [0.25, 0.25, 0.25, 0.25]]),
+    [0, 0, 0, 1],
+    4,
+  );
+  assert.equal(expectedCalibrationError(calibrated), 0);
 });

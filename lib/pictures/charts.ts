@@ -402,13 +402,20 @@ export function functionPanels(
 
 /**
  * The ten output probabilities (a column of A_o) of some samples, one bar chart each, the
- * bar of the sample's label in orange: what the network believes, digit by digit.
+ * bar of the sample's label in orange: what the network believes, digit by digit. With
+ * `outlineLabel` the label's bar is also outlined in black, so that it stays visible when
+ * its probability is tiny (a wrong prediction).
  */
 export function probabilityBars(
   A_o: Matrix,
   labels: ArrayLike<number>,
   columns: readonly number[],
-  options: { title?: string; name?: (j: number) => string; width?: number } = {},
+  options: {
+    title?: string;
+    name?: (j: number) => string;
+    width?: number;
+    outlineLabel?: boolean;
+  } = {},
 ): Promise<Figure> {
   const name = options.name ?? ((j: number) => `sample ${j} (label ${labels[j]})`);
   const rows = columns.flatMap((j) =>
@@ -430,6 +437,15 @@ export function probabilityBars(
     color: { domain: ["label", "other"], range: ["orange", "steelblue"] },
     marks: [
       Plot.barY(rows, { fx: "sample", x: "digit", y: "probability", fill: "isLabel" }),
+      // The outline spans the whole height, so a label with probability 0 still shows.
+      Plot.barY(options.outlineLabel ? rows.filter((r) => r.isLabel === "label") : [], {
+        fx: "sample",
+        x: "digit",
+        y: 1,
+        fill: "none",
+        stroke: "black",
+        strokeWidth: 1.5,
+      }),
       Plot.ruleY([0]),
     ],
   });
