@@ -13,8 +13,7 @@ import { evaluation } from "../lib/training/evaluate.ts";
 import type { Connection, Update } from "./connection.ts";
 import { loadDigits, saveDigits } from "./digit_store.ts";
 import { $, showNotice } from "./dom.ts";
-import * as Plot from "@observablehq/plot";
-import { mapCanvas } from "./pictures.ts";
+import { confusionChart, mapCanvas } from "./pictures.ts";
 import type { PageState } from "./state.ts";
 
 /** The most digits kept (about 1.7 MB of localStorage's usual 5 MB). */
@@ -228,7 +227,9 @@ export function createMyDigits(state: PageState, connection: Connection): MyDigi
     }));
     const box = $("mine-confusion");
     box.dataset.values = JSON.stringify(s.confusion);
-    box.replaceChildren(...(s.predictions && s.count ? [digitsConfusion(s.confusion)] : []));
+    // as wide as the box allows (a phone's is narrower than the chart's 360 px)
+    const width = Math.min(360, box.clientWidth || 360);
+    box.replaceChildren(...(s.predictions && s.count ? [confusionChart(s.confusion, width)] : []));
   }
 
   // the controls
@@ -299,31 +300,4 @@ export function createMyDigits(state: PageState, connection: Connection): MyDigi
       return sync();
     },
   };
-}
-
-/** The confusion matrix of a few digits: counts in dark cells are white, whatever the largest. */
-function digitsConfusion(confusion: number[][]): Element {
-  const cells = confusion.flatMap((row, actual) =>
-    row.map((count, predicted) => ({ actual, predicted, count }))
-  );
-  const most = Math.max(1, ...cells.map((c) => c.count));
-  return Plot.plot({
-    width: 360,
-    height: 360,
-    padding: 0.05,
-    ariaLabel: "confusion matrix of your digits",
-    x: { label: "predicted", axis: "top", domain: [...Array(10).keys()] },
-    y: { label: "your label", domain: [...Array(10).keys()] },
-    color: { type: "sqrt", scheme: "blues", domain: [0, most] },
-    marks: [
-      Plot.cell(cells, { x: "predicted", y: "actual", fill: "count" }),
-      Plot.text(cells.filter((c) => c.count > 0), {
-        x: "predicted",
-        y: "actual",
-        text: "count",
-        fill: (d) => d.count > most / 3 ? "white" : "black",
-        fontSize: 11,
-      }),
-    ],
-  });
 }

@@ -17,7 +17,8 @@ import { startSite, task } from "./site.ts";
 declare const playground: Playground;
 
 async function open(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ acceptDownloads: true });
+  // bypassCSP: axe-core is added to the page (the site's policy allows only its own scripts)
+  const context = await browser.newContext({ acceptDownloads: true, bypassCSP: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], {
     origin: new URL(url).origin,
   });
@@ -82,6 +83,23 @@ async function runCell(cell: string, cwd: string): Promise<{ iteration: number; 
   return JSON.parse(text.trim().split("\n").at(-1)!);
 }
 
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axe(page: Page): Promise<string[]> {
+  if (!await page.evaluate(() => "axe" in globalThis)) {
+    await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  }
+  return await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const result = await (globalThis as any).axe.run(document);
+    // deno-lint-ignore no-explicit-any
+    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      // deno-lint-ignore no-explicit-any
+      .map((v: any) =>
+        `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
+      );
+  });
+}
+
 const shown = (page: Page) => page.evaluate(() => playground.reproduction());
 
 Deno.test({
@@ -136,6 +154,22 @@ Deno.test({
           new RegExp(`accuracy on them ${mine.accuracy.toFixed(4)} \\(${mine.correct}/6\\)`),
         );
         assert.equal(await page.locator("#mine-list figure").count(), STROKES.length);
+        // the list and its confusion matrix are named, and its labels readable
+        assert.equal(await page.locator("#mine-confusion [role=img][aria-label]").count(), 1);
+        assert.deepEqual(await axe(page), [], "axe with your digits listed");
+        // on a phone, the list and the matrix stay within the screen
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.evaluate(() => playground.step(1));
+        await page.waitForFunction(() => playground.myDigits().iteration === 1);
+        const past = await page.evaluate(() =>
+          [...document.querySelectorAll("#mine, #mine *")].filter((e) =>
+            e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+          ).map((e) => e.id || `${e.tagName.toLowerCase()}.${e.getAttribute("class")}`)
+        );
+        assert.deepEqual(past, [], "past the screen at 390 px");
+        assert.deepEqual(await axe(page), [], "axe with your digits listed, at 390 px");
+        await page.setViewportSize({ width: 1280, height: 720 });
+        await page.evaluate(() => playground.reset());
         const csv = await page.evaluate(() => playground.myDigitsCsv());
         await page.reload();
         await page.evaluate(() => playground.ready);
