@@ -1,8 +1,8 @@
 /**
  * `deno task playground:screenshot [FILE]`: the pictures of the playground, taken from the real
  * page (built, served with COOP/COEP, headless Chromium) at the three screens it is made for:
- * 300 iterations at η = 0.5, then a digit drawn on the pad, the weight maps showing their change
- * since the start. FILE (default
+ * 300 iterations at η = 0.5, then a digit drawn on the pad (and added to "your own digits" as a
+ * 2), the weight maps showing their change since the start. FILE (default
  * resources/playground.png) is the 1366-px desktop; beside it FILE-390.png (a phone) and
  * FILE-1920.png (a large desktop).
  */
@@ -47,6 +47,7 @@ try {
     await page.evaluate(() => playground.ready);
     await page.evaluate(() => playground.step(300));
     await drawTwo(page);
+    await page.evaluate(() => playground.addDigit(2));
     // the maps as the change since the start: the strokes learned, not the random start
     await page.check("[name=weights-view][value=change]");
     await page.waitForTimeout(500);

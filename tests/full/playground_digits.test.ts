@@ -11,6 +11,7 @@ import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { parseCsv } from "../../lib/data/csv.ts";
 import type { Playground, PlaygroundState } from "../../playground/api.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
+import { STORE_KEY } from "../../playground/digit_store.ts";
 import { ROOT } from "../helpers.ts";
 import { startSite, task } from "./site.ts";
 
@@ -299,6 +300,43 @@ Deno.test({
           const again = await shown(page);
           assert.ok("command" in again, JSON.stringify(again));
           assert.match(again.command, /--iterations 2 .*--seed 8 /);
+        },
+      );
+
+      await t.step(
+        "added from a CSV file; a bad file and damaged storage are refused, nothing lost",
+        async () => {
+          const csv = await page.evaluate(() => playground.myDigitsCsv());
+          await page.setInputFiles("#mine-upload", join(tmp, "my-digits.csv"));
+          await page.waitForFunction(() => playground.myDigits().count === 12);
+          assert.equal(await page.evaluate(() => playground.myDigitsCsv()), csv + csv);
+          // a file that is not the original's CSV: a notice naming it, the list unchanged
+          const bad = join(tmp, "bad.csv");
+          await Deno.writeTextFile(bad, "7,0,0\n");
+          await page.setInputFiles("#mine-upload", bad);
+          await page.waitForFunction(() => !document.getElementById("notice")!.hidden);
+          assert.match((await page.textContent("#notice"))!, /bad\.csv/);
+          assert.equal(await page.evaluate(() => playground.myDigitsCsv()), csv + csv);
+          // remove all, then undo
+          await page.click("#mine-clear");
+          await page.waitForFunction(() => playground.myDigits().count === 0);
+          await page.click("#mine-undo");
+          await page.waitForFunction(() => playground.myDigits().count === 12);
+          assert.equal(await page.evaluate(() => playground.myDigitsCsv()), csv + csv);
+          // damaged text in the browser's storage is set aside, not overwritten
+          const damaged = "7,1,2\nnot a digit\n";
+          await page.evaluate(
+            ([key, text]) => localStorage.setItem(key, text),
+            [STORE_KEY, damaged],
+          );
+          await page.reload();
+          await page.evaluate(() => playground.ready);
+          assert.match((await page.textContent("#notice"))!, /damaged/);
+          assert.equal((await page.evaluate(() => playground.myDigits())).count, 0);
+          assert.equal(
+            await page.evaluate((key) => localStorage.getItem(`${key}.damaged`), STORE_KEY),
+            damaged,
+          );
           assert.deepEqual(problems, []);
         },
       );
