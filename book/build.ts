@@ -6,7 +6,7 @@
  * they fetch, the project files that cells read, and each notebook's .ipynb.
  */
 import { dirname, join } from "node:path";
-import { addFastEngine, bundle, copyKatex } from "../site/bundle.ts";
+import { addFastEngine, bundle, copyKatex } from "../tools/bundle.ts";
 import { ADAPTED } from "./adapters.ts";
 import { type FileEntry, PROJECT } from "./files.ts";
 import { markdownRenderer } from "./markdown.ts";

@@ -1,12 +1,12 @@
 /**
  * Builds the playground's part of the site (site/build.ts): the page (main.js), its training
- * worker (trainer.js) and the fast engine beside it (site/bundle.ts), bundled for the browser
+ * worker (trainer.js) and the fast engine beside it (tools/bundle.ts), bundled for the browser
  * with npm packages inside; KaTeX's CSS and fonts. The MNIST files are the site's (../data/,
  * gzip-compressed). Nothing is fetched from elsewhere at run time.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addFastEngine, bundle, copyKatex } from "../site/bundle.ts";
+import { addFastEngine, bundle, copyKatex } from "../tools/bundle.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 

@@ -22,17 +22,18 @@ export const LIB_LAYERS = [
 ] as const;
 
 /**
- * The programs around lib/, and what each may import besides lib/ and itself. lib/ imports
- * none of them.
+ * The programs around lib/, from the bottom up, and what each may import besides lib/ and
+ * itself: each only from programs listed before it, so the order has no loop. lib/ imports none
+ * of them.
  */
 export const APPS: Record<string, readonly string[]> = {
-  "playground/": ["site/"],
-  "book/": ["playground/", "site/"],
-  "site/": ["book/", "playground/"],
-  "cli/": ["site/"],
   "tools/": [],
   "bench/": [],
   "notebooks/": [],
+  "playground/": ["tools/"],
+  "book/": ["tools/"],
+  "site/": ["book/", "playground/", "tools/"],
+  "cli/": ["site/", "book/", "playground/", "tools/"],
 };
 
 /**
@@ -200,8 +201,23 @@ Deno.test("layers: the check refuses an edge that runs up, out of lib/, or betwe
   assert.match(wrongEdge("lib/io/mnist.ts", "playground/build.ts")!, /outside lib/);
   assert.match(wrongEdge("playground/main.ts", "cli/common.ts")!, /may import only/);
   assert.equal(wrongEdge("cli/book.ts", "site/build.ts"), undefined);
-  assert.match(wrongEdge("cli/book.ts", "playground/build.ts")!, /may import only/);
+  assert.match(wrongEdge("playground/build.ts", "site/server.ts")!, /may import only/);
   assert.equal(wrongEdge("lib/training/sweep.ts", "lib/engines/choose.ts"), undefined);
+  assert.match(wrongEdge("book/build.ts", "site/build.ts")!, /may import only/);
+  assert.match(wrongEdge("playground/build.ts", "book/build.ts")!, /may import only/);
+  assert.match(wrongEdge("tools/bundle.ts", "playground/build.ts")!, /may import only/);
+  assert.equal(wrongEdge("cli/book_measure.ts", "book/page.ts"), undefined);
+});
+
+Deno.test("layers: the programs' order has no loop: each imports only programs before it", () => {
+  const order = Object.keys(APPS);
+  const later = Object.entries(APPS).flatMap(([app, allowed]) =>
+    allowed.filter((other) => order.indexOf(other) >= order.indexOf(app)).map((o) =>
+      `${app} → ${o}`
+    )
+  );
+  assert.deepEqual(later, []);
+  assert.ok(order.every((app) => !APPS[app].includes(app)));
 });
 
 Deno.test("layers: no Deno or node: API is reachable from a browser entry point or a browser-safe module", async () => {

@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Output } from "../../book/jupyter.ts";
 import { cellSource, comparable, type Notebook, sameOutputs } from "../../book/notebook.ts";
 import type { BookApi } from "../../book/page.ts";
-import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasJupyter, PYTHON, ROOT } from "../helpers.ts";
 import { startSite, task } from "./site.ts";

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { parseCsv } from "../../lib/data/csv.ts";
 import type { Playground, PlaygroundState } from "../../playground/api.ts";
-import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { STORE_KEY } from "../../playground/digit_store.ts";
 import { ROOT } from "../helpers.ts";
 import { startSite, task } from "./site.ts";

@@ -12,7 +12,7 @@ export const TRAINING_IDLE_MS = 3000;
 
 /**
  * The worker's module beside this one: worker.ts from the sources, and in a page's bundle
- * (a .js file) fast-worker.js, the worker's own bundle that site/bundle.ts writes beside it
+ * (a .js file) fast-worker.js, the worker's own bundle that tools/bundle.ts writes beside it
  * (a static host serves no .ts as a script).
  */
 export const WORKER_FILE = import.meta.url.endsWith(".ts") ? "./worker.ts" : "./fast-worker.js";

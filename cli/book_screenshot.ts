@@ -3,11 +3,11 @@
  * real page (built, served with COOP/COEP, headless Chromium): notebook 03 after Run all,
  * scrolled to its first picture. Default FILE: resources/book.png.
  */
-import { launchChromium } from "../playground/browser.ts";
+import { launchChromium } from "../tools/browser.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
-import { readNotebooks } from "./build.ts";
-import type { BookApi } from "./page.ts";
+import { readNotebooks } from "../book/build.ts";
+import type { BookApi } from "../book/page.ts";
 
 declare const book: BookApi;
 

@@ -13,10 +13,11 @@ import { loadMnist } from "../lib/io/mnist.ts";
 import { fastEngine } from "../lib/engines/fast/trainer.ts";
 import { initNetwork } from "../lib/maths/init.ts";
 import { createRng } from "../lib/maths/random.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../tools/browser.ts";
+import { watchMainThread } from "../tools/main_thread.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
-import type { Playground } from "./api.ts";
+import type { Playground } from "../playground/api.ts";
 
 const N = 20;
 /** Alternated rounds: the machine is shared, so single figures are noisy. */
@@ -79,41 +80,24 @@ try {
 
   // playing: iterations per second and the main thread's longest stall (and, for scale,
   // the longest frame gap over as long a time with the page idle)
+  await watchMainThread(page);
   const play = await page.evaluate(async () => {
-    // Starts measuring the longest gap between frames; the returned function stops and tells it.
-    const frameGaps = () => {
-      let last = performance.now(), maxGap = 0, running = true;
-      const frame = (now: number) => {
-        maxGap = Math.max(maxGap, now - last);
-        last = now;
-        if (running) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-      return () => {
-        running = false;
-        return maxGap;
-      };
-    };
-    const idle = frameGaps();
+    const idle = mainThreadWatch();
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const idleGap = idle();
-    const longTasks: number[] = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks.push(e.duration);
-    }).observe({ type: "longtask" });
-    const playing = frameGaps();
+    const idleGap = idle().maxGap;
+    const playing = mainThreadWatch();
     const from = playground.state().iteration, t = performance.now();
     playground.play();
     await new Promise((resolve) => setTimeout(resolve, 6000));
     await playground.pause();
-    const maxGap = playing();
+    const watched = playing();
     const seconds = (performance.now() - t) / 1000;
     return {
       idleGap,
       iterationsPerSecond: (playground.state().iteration - from) / seconds,
-      maxFrameGap: maxGap,
-      longestTask: Math.max(0, ...longTasks),
-      longTasks: longTasks.length,
+      maxFrameGap: watched.maxGap,
+      longestTask: watched.longestTask,
+      longTasks: watched.longTasks,
     };
   });
 

@@ -7,10 +7,10 @@
  * FILE-1920.png (a large desktop).
  */
 import type { Page } from "playwright-core";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../tools/browser.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
-import type { Playground } from "./api.ts";
+import type { Playground } from "../playground/api.ts";
 
 /** window.playground as the page's functions see it. */
 declare const playground: Playground;

@@ -11,12 +11,13 @@
  * --only-06 leaves out the other notebooks.
  */
 import { join } from "node:path";
-import { launchChromium } from "../playground/browser.ts";
+import { launchChromium } from "../tools/browser.ts";
+import { watchMainThread } from "../tools/main_thread.ts";
 import { buildSite } from "../site/build.ts";
 import { serveSite } from "../site/server.ts";
-import { readNotebooks } from "./build.ts";
-import type { BookApi } from "./page.ts";
-import { ROOT } from "./modules.ts";
+import { readNotebooks } from "../book/build.ts";
+import type { BookApi } from "../book/page.ts";
+import { ROOT } from "../book/modules.ts";
 
 declare const book: BookApi;
 
@@ -59,23 +60,11 @@ try {
   );
 
   // Run all of 06 with the main thread watched, then under Jupyter.
+  await watchMainThread(page);
   const run = await page.evaluate(async () => {
-    let last = performance.now(), maxGap = 0, running = true;
-    const frame = (now: number) => {
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      if (running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    const longTasks: number[] = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks.push(e.duration);
-    }).observe({ type: "longtask" });
-    const t = performance.now();
+    const stop = mainThreadWatch(), t = performance.now();
     await book.runAll();
-    const ms = performance.now() - t;
-    running = false;
-    return { ms, maxGap, longestTask: Math.max(0, ...longTasks), longTasks: longTasks.length };
+    return { ms: performance.now() - t, ...stop() };
   });
   const jupyter = new Deno.Command("/usr/bin/python3", {
     args: ["tools/nbrun.py", "--check", `notebooks/${training}.ipynb`],
