@@ -10,6 +10,7 @@ import type { ReproduceApi } from "./reproduce.ts";
 import type { Set } from "./controls.ts";
 import type { Settings } from "./settings.ts";
 import type { PageState } from "./state.ts";
+import { INPUTS } from "../lib/maths/network.ts";
 
 /** What `playground.state()` says. */
 export interface PlaygroundState {
@@ -70,8 +71,8 @@ export function createApi(
     ...actions,
     predict(values) {
       if (!state.network) throw new Error("the playground is not ready yet");
-      if (values.length !== 784) {
-        throw new RangeError(`predict takes 784 pixel values, got ${values.length}`);
+      if (values.length !== INPUTS) {
+        throw new RangeError(`predict takes ${INPUTS} pixel values, got ${values.length}`);
       }
       const f = forwardNumbers(state.network, values);
       return { digit: f.prediction, probabilities: Array.from(f.A_o.data) };

@@ -3,7 +3,7 @@
  * DRAW_MS while training and each picture in a task of its own, so that the page answers input
  * in between (the main thread shares the machine's cores with the engine's two threads).
  */
-import type { Network } from "../lib/maths/network.ts";
+import { INPUTS, type Network } from "../lib/maths/network.ts";
 import { $ } from "./dom.ts";
 import {
   accuracyChart,
@@ -110,7 +110,7 @@ function drawWeights(net: Network, start: Network | undefined, view: WeightsView
       ...Array.from({ length: hidden }, (_, i) => {
         const figure = document.createElement("figure");
         figure.append(
-          mapCanvas(new Float64Array(784), { scale: 1, size }),
+          mapCanvas(new Float64Array(INPUTS), { scale: 1, size }),
           document.createElement("figcaption"),
         );
         figure.dataset.neuron = String(i);

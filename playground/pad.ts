@@ -5,6 +5,7 @@
 import { preprocessDigit } from "../lib/data/preprocess.ts";
 import { $ } from "./dom.ts";
 import type { PageState } from "./state.ts";
+import { INPUTS } from "../lib/maths/network.ts";
 
 /** The pen's width in the pad's pixels (280 × 280, 10 per MNIST pixel). */
 const PEN = 22;
@@ -71,7 +72,7 @@ export function createPad(state: PageState, changed: () => void): Pad {
   pad.addEventListener("pointercancel", lift);
   const clear = () => {
     clearInk();
-    setDigit(new Float64Array(784));
+    setDigit(new Float64Array(INPUTS));
   };
   $("clear").addEventListener("click", clear);
   // the keyboard's way: a random test digit, or a clean pad

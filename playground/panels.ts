@@ -5,7 +5,7 @@
  */
 import katex from "katex";
 import type { Matrix } from "../lib/maths/matrix.ts";
-import type { Network } from "../lib/maths/network.ts";
+import { INPUTS, type Network } from "../lib/maths/network.ts";
 import { $ } from "./dom.ts";
 import { colorBar, largestMagnitude, mapCanvas, probabilityChart } from "./pictures.ts";
 import type { PageState } from "./state.ts";
@@ -188,7 +188,7 @@ export function createPanels(state: PageState, clearPad: () => void): Panels {
       (digit.trueLabel === undefined ? "" : ` (label: ${digit.trueLabel})`);
     const width = Math.max(240, $("forward").clientWidth - 16);
     $("forward").replaceChildren(
-      stepRow("X \\in [0,1]^{784}", mapsOf("X", { rows: 1, cols: 784, data: f.X.data }, "ink")),
+      stepRow("X \\in [0,1]^{784}", mapsOf("X", { rows: 1, cols: INPUTS, data: f.X.data }, "ink")),
       stepRow("Z_h = W_h X + b_h", numbers("Z_h", f.Z_h)),
       stepRow("A_h = \\mathrm{ReLU}(Z_h)", numbers("A_h", f.A_h)),
       stepRow("Z_o = W_o A_h + b_o", numbers("Z_o", f.Z_o, { columns: "digit" })),

@@ -2,7 +2,7 @@
  * The page's one state object: everything the page's modules read and change, in one place
  * (the setting, the worker's last status, the curves, the current network, the digit shown).
  */
-import type { Network } from "../lib/maths/network.ts";
+import { INPUTS, type Network } from "../lib/maths/network.ts";
 import type { TrainingRecord } from "../lib/training/train.ts";
 import { NOT_STARTED, type Status, type TestDigits, type TestRecord } from "./protocol.ts";
 import { readQuery, type Settings } from "./settings.ts";
@@ -63,7 +63,7 @@ export function createState(
     mixedDigits: 0,
     ready: false,
     weightsView: "weights",
-    digit: { pixels: new Float64Array(784), drawnAt: 0 },
+    digit: { pixels: new Float64Array(INPUTS), drawnAt: 0 },
   };
   return { state, notices };
 }
