@@ -9,7 +9,7 @@ import type { TrainingEngine } from "../lib/engines/engine.ts";
 import { type Evaluation, evaluation } from "../lib/training/evaluate.ts";
 import { InputError } from "../lib/errors.ts";
 import { toModelJson } from "../lib/io/model.ts";
-import { initNetwork } from "../lib/maths/init.ts";
+import { initHe, initNetwork } from "../lib/maths/init.ts";
 import type { Network } from "../lib/maths/network.ts";
 import { createRng } from "../lib/maths/random.ts";
 import { train, type TrainingRecord } from "../lib/training/train.ts";
@@ -56,6 +56,12 @@ export const command: Command = {
       help: "train for E passes over the data instead of --iterations steps",
     },
     "learning-rate": { type: "string", arg: "η", help: "learning rate", default: "0.25" },
+    start: {
+      type: "string",
+      arg: "NAME",
+      help: "the initial weights: uniform (the original's, in [−1, 1)) or he (He's N(0, 2/fan_in))",
+      default: "uniform",
+    },
     ...TRAINING_FLAGS,
     out: {
       type: "string",
@@ -84,8 +90,13 @@ interface Settings {
   out: NamedPath;
   json: boolean;
   seed: number;
+  start: Start;
   data?: NamedPath;
 }
+
+/** The initial weights, drawn with the seed: the original's uniform ones, or He's. */
+export const STARTS = ["uniform", "he"] as const;
+export type Start = (typeof STARTS)[number];
 
 /** The flags, checked. */
 function settings(args: string[]): Settings | undefined {
@@ -108,10 +119,18 @@ function settings(args: string[]): Settings | undefined {
     out: named("--out", text(values, "out")!),
     json: values.json === true,
     seed: seed(values),
+    start: startName(text(values, "start")!),
     data: dataPath(values),
   };
   checkHidden(s.hidden, s.engine);
   return s;
+}
+
+function startName(raw: string): Start {
+  if (!(STARTS as readonly string[]).includes(raw)) {
+    throw new InputError(`--start ${raw}`, `expected one of ${STARTS.join(", ")}`);
+  }
+  return raw as Start;
 }
 
 /**
@@ -204,7 +223,7 @@ export async function run(args: string[]): Promise<void> {
   const stepsPerEpoch = Math.ceil(data.count / Math.min(s.batchSize ?? data.count, data.count));
   const miniBatch = stepsPerEpoch > 1;
   const iterations = s.steps ?? s.epochs! * stepsPerEpoch;
-  const network = initNetwork(createRng(s.seed), s.hidden);
+  const network = (s.start === "he" ? initHe : initNetwork)(createRng(s.seed), s.hidden);
   const trainer = await createEngine({
     engine: s.engine,
     network,
@@ -223,6 +242,7 @@ export async function run(args: string[]): Promise<void> {
     learning_rate: s.learningRate,
     hidden: s.hidden,
     seed: s.seed,
+    start: s.start,
     samples: data.count,
     loss: last.loss,
     accuracy,
@@ -268,9 +288,9 @@ function report(
     ? `${m.iterations / stepsPerEpoch} epochs (${m.iterations} steps of ${s.batchSize} samples)`
     : `${m.iterations} iterations`;
   say(
-    `trained ${how} on ${m.samples} samples (learning rate ${s.learningRate}, hidden ${s.hidden}, seed ${s.seed}) in ${
-      seconds.toFixed(1)
-    } s`,
+    `trained ${how} on ${m.samples} samples (learning rate ${s.learningRate}, hidden ${s.hidden}, seed ${s.seed}${
+      s.start === "he" ? ", He's start" : ""
+    }) in ${seconds.toFixed(1)} s`,
   );
   say(`final loss:        ${m.loss.toFixed(4)}${miniBatch ? " (last batch)" : ""}`);
   say(`training accuracy: ${m.accuracy.toFixed(4)}`);

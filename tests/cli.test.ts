@@ -7,14 +7,19 @@ import assert from "node:assert/strict";
 import { zipSync } from "fflate";
 import { join } from "node:path";
 import {
+  createEngine,
+  createRng,
   evaluation,
   fromModelJson,
   image,
+  initHe,
+  initNetwork,
   loadMnist,
   loadModel,
   predictDataset,
   predictWith,
   take,
+  train,
 } from "../lib/mod.ts";
 import { EMBEDDED, exists, hasOriginal, ORIGINAL_WEIGHTS } from "./helpers.ts";
 import { assertUserError, failsCleanly, snapshot, task } from "./cli_run.ts";
@@ -24,7 +29,14 @@ const test = await loadMnist("test");
 
 Deno.test("every task answers --help with its flags and defaults", async () => {
   const expected: Record<string, string[]> = {
-    train: ["--iterations N", "(default: 1000)", "--learning-rate", "(default: 0.25)", "--limit"],
+    train: [
+      "--iterations N",
+      "(default: 1000)",
+      "--learning-rate",
+      "(default: 0.25)",
+      "--limit",
+      "--start NAME",
+    ],
     tune: ["--learning-rates", "0.5,0.25,0.1,0.05", "--every", "--report", "--plot"],
     plot: ["--report", "--plot"],
     evaluate: ["--weights", "--data", "--plot", "--json"],
@@ -62,6 +74,31 @@ Deno.test("train writes a loadable model and prints its figures; the same seed g
   assert.equal(await Deno.readTextFile(a), await Deno.readTextFile(b));
   // Progress goes to stderr, as plain lines when stderr is not a terminal.
   assert.match(human.stderr, /training 15\/15 loss \d\.\d{4} accuracy/);
+});
+
+Deno.test("train --start he starts from initHe's weights for the seed (the playground's race)", async () => {
+  const data = take(await loadMnist("train"), 300);
+  const args = ["--iterations", "3", "--limit", "300", "--seed", "7", "--json", "--out"];
+  const he = await task("train", ...args, join(tmp, "he.json"), "--start", "he");
+  assert.equal(he.code, 0, he.stderr);
+  const uniform = await task("train", ...args, join(tmp, "uniform.json"), "--start", "uniform");
+  const [h, u] = [JSON.parse(he.stdout), JSON.parse(uniform.stdout)];
+  assert.deepEqual([h.start, u.start], ["he", "uniform"]);
+  const expected = async (init: typeof initHe) => {
+    const engine = await createEngine({
+      engine: "fast",
+      network: init(createRng(7)),
+      data,
+      seed: 7,
+    });
+    let last;
+    for await (const r of train(engine, { iterations: 3, learningRate: 0.25 })) last = r;
+    engine.dispose();
+    return last!.loss;
+  };
+  assert.equal(h.loss, await expected(initHe));
+  assert.equal(u.loss, await expected(initNetwork));
+  assert.notEqual(h.loss, u.loss);
 });
 
 Deno.test("train --batch-size --epochs takes shuffled mini-batch steps; both engines agree", async () => {
@@ -249,6 +286,7 @@ Deno.test("bad flags give one line naming the flag", async () => {
     ["train", ["--hidden", "x"], /--hidden x: expected a whole number ≥ 1/],
     ["train", ["--seed", "-1"], /--seed -1: expected a whole number/],
     ["train", ["--engine", "gpu"], /--engine gpu: expected one of fast, reference/],
+    ["train", ["--start", "xavier"], /--start xavier: expected one of uniform, he/],
     ["train", ["--batch-size", "0"], /--batch-size 0: expected a whole number ≥ 1/],
     ["evaluate", ["--engine", "slow"], /--engine slow: expected one of fast, reference/],
     ["train", ["extra"], /unexpected argument extra/],
