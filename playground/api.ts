@@ -6,6 +6,7 @@ import type { ModelJson } from "../lib/io/model_json.ts";
 import { forwardNumbers } from "./steps.ts";
 import type { Actions } from "./actions.ts";
 import type { MyDigitsApi } from "./my_digits.ts";
+import type { RaceApi } from "./race.ts";
 import type { ReproduceApi } from "./reproduce.ts";
 import type { Set } from "./controls.ts";
 import type { Settings } from "./settings.ts";
@@ -27,8 +28,8 @@ export interface PlaygroundState {
   seed: number;
 }
 
-/** With "my digits" (my_digits.ts) and "reproduce this" (reproduce.ts). */
-export interface Playground extends MyDigitsApi, ReproduceApi {
+/** With "my digits" (my_digits.ts), "reproduce this" (reproduce.ts) and the race (race.ts). */
+export interface Playground extends MyDigitsApi, ReproduceApi, RaceApi {
   /** Resolves once the data is loaded and the first network shown. */
   ready: Promise<void>;
   state(): PlaygroundState;
@@ -50,7 +51,7 @@ export function createApi(
   ready: Promise<void>,
   set: Set,
   actions: Actions,
-  more: MyDigitsApi & ReproduceApi,
+  more: MyDigitsApi & ReproduceApi & RaceApi,
 ): Playground {
   return {
     ...more,

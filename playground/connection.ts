@@ -8,6 +8,7 @@ import type { Reply, Request } from "./protocol.ts";
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 export type Question = WithoutId<Extract<Request, { id: number }>>;
 export type Update = Extract<Reply, { type: "update" }>;
+export type RaceUpdate = Extract<Reply, { type: "race" }>;
 
 export interface Handlers {
   progress(loaded: number, total: number): void;
@@ -18,6 +19,8 @@ export interface Handlers {
    * returned (training diverged).
    */
   update(reply: Update): Error | undefined;
+  /** Applies an update of the race (race.ts). */
+  race(reply: RaceUpdate): void;
   /** An error the worker reports; `answered` when it is a request's answer. */
   error(message: string, answered: boolean): void;
 }
@@ -39,10 +42,11 @@ export function connect(worker: Worker, on: Handlers): Connection {
         return on.progress(reply.loaded, reply.total);
       case "ready":
         return on.ready(reply);
-      case "update": {
+      case "update":
+      case "race": {
         let error: Error | undefined, thrown: unknown;
         try {
-          error = on.update(reply);
+          error = reply.type === "update" ? on.update(reply) : (on.race(reply), undefined);
         } catch (e) {
           thrown = e;
         }

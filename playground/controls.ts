@@ -23,7 +23,7 @@ export function syncControls(state: PageState, moving?: HTMLElement): void {
   }
   batch.value = String(settings.batchSize);
   $<HTMLInputElement>("seed").value = String(settings.seed);
-  history.replaceState(null, "", queryFromSettings(settings) + location.hash);
+  history.replaceState(null, "", queryFromSettings(settings, state.race) + location.hash);
   const loaded = state.loadedFrom !== undefined;
   $("provenance").hidden = !loaded;
   if (loaded) {
@@ -62,9 +62,15 @@ export const fromSlider = (position: number) => Number((10 ** position).toPrecis
 
 /**
  * `set` for the page and its API, and the controls wired to it; `changed` redraws the digit
- * panels (their "after one step" depends on η).
+ * panels (their "after one step" depends on η); `applied` follows every change (the race
+ * starts over with a new size or batch).
  */
-export function createSettings(state: PageState, connection: Connection, changed: () => void): Set {
+export function createSettings(
+  state: PageState,
+  connection: Connection,
+  changed: () => void,
+  applied: () => void = () => {},
+): Set {
   async function set(change: Partial<Settings>, moving?: HTMLElement): Promise<void> {
     const next = { ...state.settings, ...change };
     check(next);
@@ -79,6 +85,7 @@ export function createSettings(state: PageState, connection: Connection, changed
     hideNotice();
     await connection.ask({ type: "set", settings: next });
     if (!state.status.running) changed();
+    applied();
   }
 
   /** Applies a change at once, or first asks when it would throw the trained network away. */

@@ -2,7 +2,8 @@
  * The playground page, wired together around one state object (state.ts): the training worker
  * (connection.ts, trainer.ts), the drawing of curves and weights (draw.ts), the setting and
  * its URL (controls.ts), the buttons and models (actions.ts), the pad (pad.ts), the digit
- * panels (panels.ts), and `window.playground` (api.ts).
+ * panels (panels.ts), your own digits (my_digits.ts), the race (race.ts), and
+ * `window.playground` (api.ts).
  */
 import { DivergenceError } from "../lib/training/train.ts";
 import { createActions } from "./actions.ts";
@@ -16,6 +17,7 @@ import { createPad } from "./pad.ts";
 import { createPanels } from "./panels.ts";
 import { confusionChart } from "./pictures.ts";
 import type { Stall } from "./protocol.ts";
+import { createRace } from "./race.ts";
 import { pageRun, reproduction } from "./reproduce.ts";
 import { createState } from "./state.ts";
 
@@ -47,6 +49,7 @@ const connection = connect(worker, {
     state.trainCount = reply.trainCount;
   },
   update,
+  race: (reply) => race.update(reply),
   error(message, answered) {
     showNotice(message);
     if (!answered && !state.test) rejectReady(new Error(message));
@@ -85,7 +88,7 @@ function update(reply: Update): Error | undefined {
       $<HTMLButtonElement>(id).disabled = false;
     }
     panels.pick(Number($<HTMLInputElement>("pick").value));
-    myDigits.start().then(resolveReady, rejectReady);
+    myDigits.start().then(() => race.start()).then(resolveReady, rejectReady);
   }
   return error;
 }
@@ -138,7 +141,8 @@ for (const radio of document.querySelectorAll<HTMLInputElement>("[name=weights-v
 }
 
 const myDigits = createMyDigits(state, connection);
-const set = createSettings(state, connection, () => panels.show());
+const race = createRace(state, connection);
+const set = createSettings(state, connection, () => panels.show(), () => race.settingsChanged());
 const actions = createActions(state, connection, drawing);
 
 $("engine").textContent = state.threads === 2
@@ -150,6 +154,7 @@ connection.send({ type: "init", settings: state.settings, threads: state.threads
 Object.assign(globalThis, {
   playground: createApi(state, ready, set, actions, {
     ...myDigits.api,
+    ...race.api,
     reproduction: () => reproduction(pageRun(state)),
   }),
 });

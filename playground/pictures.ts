@@ -294,3 +294,78 @@ export function probabilityChart(
       Array.from(before, (p, d) => `${d}: ${pct(p)} → ${pct(after[d])}`).join(", ") + ".",
   );
 }
+
+/**
+ * The race's runs apart: colours of Okabe and Ito's colour-blind-safe set (Tol's purple for
+ * the fourth), each at least 3:1 against white, and a dash pattern of their own as well.
+ */
+export const RUN_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#AA3377"] as const;
+export const RUN_DASHES = ["none", "7,3", "2,2", "9,3,2,3"] as const;
+
+/** One run's curve in a race chart. */
+export interface RaceSeries {
+  /** Its name in the legend and the charts' labels ("run 1: η 0.5, seed 1, uniform"). */
+  label: string;
+  records: TrainingRecord[];
+}
+
+/** A line sample of run k (for the legend and the run's row), hidden from assistive technology. */
+export function runSwatch(k: number): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "36");
+  svg.setAttribute("height", "10");
+  svg.setAttribute("aria-hidden", "true");
+  const line = document.createElementNS(ns, "line");
+  for (const [name, value] of Object.entries({ x1: 0, y1: 5, x2: 36, y2: 5 })) {
+    line.setAttribute(name, String(value));
+  }
+  line.setAttribute("stroke", RUN_COLOURS[k]);
+  line.setAttribute("stroke-width", "2.5");
+  if (RUN_DASHES[k] !== "none") line.setAttribute("stroke-dasharray", RUN_DASHES[k]);
+  svg.append(line);
+  return svg;
+}
+
+/** The race's loss or training accuracy, one curve per run, overlaid; named as one image. */
+export function raceChart(
+  series: RaceSeries[],
+  key: "loss" | "accuracy",
+  width: number,
+  miniBatch = false,
+): Element {
+  const all = series.flatMap((s) => s.records);
+  const few = series.every((s) => s.records.length <= FEW);
+  const marks = series.flatMap((s, k) => {
+    const rows = thin(s.records).filter((r) => Number.isFinite(r[key]));
+    const style = { x: "iteration", y: key, stroke: RUN_COLOURS[k] };
+    return [
+      Plot.lineY(rows, { ...style, strokeWidth: 2, strokeDasharray: RUN_DASHES[k] }),
+      few ? Plot.dot(rows, { ...style, fill: RUN_COLOURS[k], r: 2 }) : null,
+    ];
+  });
+  const what = key === "loss" ? "Training loss" : "Training accuracy";
+  const last = (s: RaceSeries) => {
+    const r = s.records.findLast((r) => Number.isFinite(r[key]));
+    return r ? `${r[key].toFixed(4)} at iteration ${r.iteration}` : "none yet";
+  };
+  return named(
+    Plot.plot({
+      width,
+      height: 220,
+      marginLeft: 50,
+      x: iterationAxis(all),
+      y: key === "loss"
+        ? { label: `training loss${miniBatch ? " (batch)" : ""}`, grid: true, zero: true }
+        : {
+          label: `training accuracy${miniBatch ? " (batch)" : ""}`,
+          grid: true,
+          domain: [0, 1],
+          tickFormat: ".1f",
+        },
+      marks,
+    }),
+    `${what} by iteration, ${series.length} runs: ` +
+      series.map((s) => `${s.label}, ${last(s)}`).join("; ") + ".",
+  );
+}

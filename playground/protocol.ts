@@ -4,7 +4,7 @@
  */
 import type { Network } from "../lib/maths/network.ts";
 import type { TrainingRecord } from "../lib/training/train.ts";
-import type { Settings } from "./settings.ts";
+import type { RaceRun, Settings } from "./settings.ts";
 
 export type Request =
   | { type: "init"; settings: Settings; threads: 1 | 2 }
@@ -19,7 +19,15 @@ export type Request =
   /** Test accuracy and the confusion matrix of the current network. */
   | { type: "evaluate"; id: number }
   /** The learner's own digits (my_digits.ts): predicted at each update; `mix` trains on them too. */
-  | { type: "digits"; digits: TestDigits; mix: boolean; version: number; id: number };
+  | { type: "digits"; digits: TestDigits; mix: boolean; version: number; id: number }
+  /**
+   * A race (trainer_race.ts): these runs of `hidden` neurons and batches of `batchSize` (0:
+   * full), trained as one bank from iteration 0; no runs ends the race.
+   */
+  | { type: "race"; runs: RaceRun[]; hidden: number; batchSize: number; id: number }
+  | { type: "race-play" }
+  | { type: "race-pause"; id: number }
+  | { type: "race-step"; n: number; id: number };
 
 /** The test set as the page keeps it (for the digit panels). */
 export interface TestDigits {
@@ -63,6 +71,14 @@ export interface Stall extends Ending {
   hidden: number;
 }
 
+/** One run of a race as it stands. */
+export interface RaceRunStatus {
+  loss: number;
+  accuracy: number;
+  /** The loss blew up at this iteration: the run left the bank, the others went on. */
+  diverged?: Ending;
+}
+
 export type Reply =
   | { type: "progress"; loaded: number; total: number }
   | {
@@ -89,5 +105,16 @@ export type Reply =
     diverged?: Ending;
     /** The loss is stuck near ln 10 with most hidden neurons dead (their W_h no longer moves). */
     stalled?: Stall;
+  }
+  | {
+    type: "race";
+    iteration: number;
+    running: boolean;
+    runs: RaceRunStatus[];
+    /** Per run, the iterations since the last race update (iteration 0 after a restart). */
+    records: TrainingRecord[][];
+    /** Set when the curves start over (a new race). */
+    restarted?: boolean;
+    id?: number;
   }
   | { type: "error"; message: string; id?: number };

@@ -5,7 +5,7 @@
 import { INPUTS, type Network } from "../lib/maths/network.ts";
 import type { TrainingRecord } from "../lib/training/train.ts";
 import { NOT_STARTED, type Status, type TestDigits, type TestRecord } from "./protocol.ts";
-import { readQuery, type Settings } from "./settings.ts";
+import { type RaceRun, readQuery, type Settings } from "./settings.ts";
 
 /** The digit in the panels: drawn or picked, and the labels that go with it. */
 export interface Digit {
@@ -22,6 +22,8 @@ export interface Digit {
 export interface PageState {
   readonly threads: 1 | 2;
   settings: Settings;
+  /** The race's runs (race.ts; none: no race), in the address with the setting. */
+  race: RaceRun[];
   status: Status;
   network?: Network;
   /** Whether `network` changed since the weights were last drawn. */
@@ -51,10 +53,11 @@ export function createState(
   query: string,
   threads: 1 | 2,
 ): { state: PageState; notices: string[] } {
-  const { settings, notices } = readQuery(query);
+  const { settings, race, notices } = readQuery(query);
   const state: PageState = {
     threads,
     settings,
+    race,
     status: { ...NOT_STARTED },
     networkChanged: false,
     records: [],

@@ -24,6 +24,7 @@ import {
 } from "./protocol.ts";
 import type { Settings } from "./settings.ts";
 import { predictDigits, takeDigits, trainingSet } from "./trainer_digits.ts";
+import { createWorkerRace } from "./trainer_race.ts";
 
 /** Test accuracy every this many iterations while playing. */
 const TEST_EVERY = 10;
@@ -258,6 +259,15 @@ const nextTurn = () =>
     channel.port2.postMessage(0);
   });
 
+/** The race (trainer_race.ts): its bank is trained between the other requests, in the same queue. */
+const race = createWorkerRace({
+  data: () => train,
+  threads: () => threads,
+  post,
+  exclusive,
+  nextTurn,
+});
+
 /** Each play() loop has its own number: a loop whose number is not the latest stops. */
 let loops = 0;
 
@@ -288,9 +298,15 @@ async function play(): Promise<void> {
   }
 }
 
-/** `seen`: the interruptions counted when the request arrived. */
+/** `seen`: the interruptions (of the race for its requests) counted when the request arrived. */
 async function handle(request: Request, seen = interruptions): Promise<void> {
   switch (request.type) {
+    case "race":
+    case "race-pause":
+    case "race-step":
+      return race.handle(request, seen);
+    case "race-play":
+      return race.play();
     case "init": {
       settings = request.settings;
       threads = request.threads;
@@ -364,7 +380,9 @@ async function handle(request: Request, seen = interruptions): Promise<void> {
 scope.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;
   if (request.type === "play") return void handle(request);
+  if (request.type === "race-play") return race.play();
   if (request.type === "pause" || request.type === "reset") interruptions++;
-  const seen = interruptions;
+  if (request.type === "race-pause" || request.type === "race") race.interrupt();
+  const seen = request.type.startsWith("race") ? race.interruptions() : interruptions;
   exclusive(() => handle(request, seen), "id" in request ? request.id : undefined);
 };
