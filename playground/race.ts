@@ -234,7 +234,7 @@ export function createRace(state: PageState, connection: Connection): Race {
     }
     $("race-legend").replaceChildren(...series.map((s, k) => {
       const item = document.createElement("li");
-      item.append(runSwatch(k), " ", s.label);
+      item.append(runSwatch(k), s.label);
       return item;
     }));
   }
