@@ -17,6 +17,7 @@ import {
   type RaceRun,
   readQuery,
 } from "../../playground/settings.ts";
+import { serveSite } from "../../site/server.ts";
 import { ROOT } from "../helpers.ts";
 import { startSite, task } from "./site.ts";
 
@@ -129,6 +130,9 @@ Deno.test({
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "playground-race-" });
     const site = await startSite();
+    const built = join(tmp, "site");
+    await task("book:build", "--out", built);
+    const plain = serveSite(built, { hostname: "127.0.0.1", port: 0, isolated: false });
     const browser = await launchChromium();
     const url = `${site.url}playground/`;
     try {
@@ -136,6 +140,7 @@ Deno.test({
       const { page, problems } = await open(browser, `${url}?race=${race}`);
 
       await step(t, "the address's race is set up: three runs, their rows and legend", async () => {
+        assert.equal(await page.evaluate(() => playground.state().threads), 2);
         const s = await raceState(page);
         assert.equal(s.iteration, 0);
         assert.deepEqual(
@@ -259,6 +264,55 @@ Deno.test({
         await page.setViewportSize({ width: 1280, height: 720 });
       });
 
+      await step(t, "a run whose loss blows up leaves the race; the others go on", async () => {
+        await page.evaluate(() => playground.set({ batchSize: 0 }));
+        await page.evaluate(() =>
+          playground.race([{ learningRate: 10, seed: 3, start: "he" }, {
+            learningRate: 0.5,
+            seed: 3,
+          }])
+        );
+        await page.evaluate(() => playground.raceStep(10));
+        const s = await raceState(page);
+        assert.equal(s.iteration, 10);
+        assert.equal(s.runs[0].diverged?.iteration, 3);
+        assert(!(s.runs[0].loss <= 100 * Math.log(10)), `${s.runs[0].loss}`);
+        assert.equal(s.runs[0].command, undefined);
+        assert.match(
+          await page.innerText("#race-runs tr[data-run='0'] .now"),
+          /diverged at iteration 3/,
+        );
+        const commands = (await page.innerText("#race-commands")).split("\n");
+        assert.match(commands[0], /^# run 1 diverged at iteration 3: deno task train stops there/);
+        assert.equal(commands[1], s.runs[1].command);
+        // the same setting stops `deno task train` at the same iteration
+        const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "task",
+            "-q",
+            "train",
+            "--iterations",
+            "10",
+            "--learning-rate",
+            "10",
+            "--seed",
+            "3",
+            "--start",
+            "he",
+            "--out",
+            join(tmp, "diverged.json"),
+          ],
+          cwd: ROOT,
+          stdout: "null",
+          stderr: "piped",
+        }).output();
+        assert.equal(code, 1);
+        assert.match(new TextDecoder().decode(stderr), /training diverged at iteration 3/);
+        const args = s.runs[1].command!.split(" ").slice(2, -2);
+        const cli = JSON.parse(await task(...args, "--json", "--out", join(tmp, "on.json")));
+        assert.equal(s.runs[1].loss, cli.loss, "the run that stayed");
+      });
+
       await step(t, "an address with a bad race says so and sets none up", async () => {
         const bad = await open(browser, `${url}?race=lr:0.5,abc`);
         assert.match(
@@ -271,9 +325,20 @@ Deno.test({
         await bad.page.close();
       });
 
+      await step(t, "the static build races on one thread, with the same losses", async () => {
+        const at = `http://127.0.0.1:${plain.addr.port}/playground/?race=${race}`;
+        const one = await open(browser, at);
+        assert.equal(await one.page.evaluate(() => playground.state().threads), 1);
+        await one.page.evaluate(() => playground.raceStep(20));
+        await assertCommandsReproduce(one.page, tmp);
+        assert.deepEqual(one.problems, []);
+        await one.page.close();
+      });
+
       assert.deepEqual(problems, []);
     } finally {
       await browser.close();
+      await plain.shutdown();
       await site.stop();
       await Deno.remove(tmp, { recursive: true });
     }
