@@ -18,6 +18,7 @@ import {
   type RaceRun,
   type Start,
   STARTS,
+  TRAINING_DIGITS,
 } from "./settings.ts";
 import type { PageState } from "./state.ts";
 
@@ -151,7 +152,7 @@ export function createRace(state: PageState, connection: Connection): Race {
       iteration,
       running,
       hidden,
-      batchSize: batchSize || state.trainCount,
+      batchSize: batchSize || TRAINING_DIGITS,
       runs: state.race.map((run, k) => ({
         ...run,
         loss: statuses[k]?.loss ?? NaN,
