@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import type { Playground } from "../../playground/api.ts";
-import { CHROMIUM, hasChromium, launchChromium } from "../../playground/browser.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import type { RaceState } from "../../playground/race.ts";
 import {
   DEFAULTS,
