@@ -119,6 +119,8 @@ export {
   recall,
 } from "./training/evaluate.ts";
 export {
+  type Climb,
+  climbTo,
   countDrops,
   countRises,
   largestRise,
@@ -142,6 +144,22 @@ export {
   reliabilityBins,
 } from "./training/calibration.ts";
 export { blankPixels, type RowChange, rowChanges } from "./training/weight_change.ts";
+export {
+  type NeuronChange,
+  type SampleForward,
+  sampleForward,
+  type StepAnatomy,
+  stepAnatomy,
+} from "./training/anatomy.ts";
+export {
+  type BandOverlap,
+  bandOverlap,
+  type BandPoint,
+  type DistanceGap,
+  gapAtSameDistance,
+  meanOverSeeds,
+  seedBands,
+} from "./training/bands.ts";
 export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
 export {
   backwardLinear,
@@ -189,6 +207,7 @@ export {
   probabilityBars,
   runCurves,
   type SeededSweepRecord,
+  spikeChart,
   trainingCurves,
 } from "./pictures/charts.ts";
 

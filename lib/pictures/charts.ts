@@ -8,6 +8,7 @@
 import type { SeededSweepRecord, SweepRecord } from "../training/sweep.ts";
 import type { Matrix } from "../maths/matrix.ts";
 import type { TrainingRecord } from "../training/train.ts";
+import type { Spike } from "../training/curves.ts";
 import { type Figure, figureFromSvg, Plot, plot } from "./plot.ts";
 
 /** The last record of each learning rate, for labelling line ends. */
@@ -307,6 +308,65 @@ export async function trainingCurves(
       last.accuracy.toFixed(4)
     }${lastTest ? `, test accuracy ${lastTest.accuracy.toFixed(4)}` : ""}`;
   return await stackFigures([loss, accuracy], description);
+}
+
+/**
+ * One run's loss (log scale) and accuracy, one above the other, with its spikes marked
+ * (lib/training/curves.ts `spikes`): a red line at each spike's peak in both panels, a dot
+ * on the loss there and the peak's iteration written above it; `from` and `to` zoom the x
+ * axis.
+ */
+export async function spikeChart(
+  records: readonly { iteration: number; loss: number; accuracy: number }[],
+  found: readonly Spike[],
+  options: { title?: string; width?: number; from?: number; to?: number } = {},
+): Promise<Figure> {
+  const width = options.width ?? 720;
+  const from = options.from ?? records[0]?.iteration ?? 0;
+  const to = options.to ?? records.at(-1)?.iteration ?? 1;
+  const shown = records.filter((r) => r.iteration >= from && r.iteration <= to);
+  const peaks = found.filter((s) => s.peak >= from && s.peak <= to);
+  const x = { label: "iteration", grid: true, domain: [from, to] };
+  const marked = Plot.ruleX(peaks, { x: "peak", stroke: "crimson", strokeOpacity: 0.45 });
+  const loss = await plot({
+    title: options.title,
+    width,
+    height: 240,
+    x,
+    y: {
+      type: "log",
+      label: "loss (cross-entropy, log scale)",
+      grid: true,
+      ticks: logTicks(shown.map((r) => r.loss)),
+      tickFormat: String,
+    },
+    marks: [
+      marked,
+      Plot.line(shown, { x: "iteration", y: "loss", stroke: "steelblue" }),
+      Plot.dot(peaks, { x: "peak", y: "peakLoss", fill: "crimson", r: 3 }),
+      Plot.text(peaks, {
+        x: "peak",
+        y: "peakLoss",
+        text: (s: Spike) => String(s.peak),
+        dy: -9,
+        fontSize: 10,
+        fill: "crimson",
+      }),
+    ],
+  });
+  const accuracy = await plot({
+    width,
+    height: 200,
+    x,
+    y: { label: "training accuracy", grid: true },
+    marks: [marked, Plot.line(shown, { x: "iteration", y: "accuracy", stroke: "darkorange" })],
+  });
+  return await stackFigures(
+    [loss, accuracy],
+    `loss and accuracy, iterations ${from}–${to}, ${peaks.length} spikes marked${
+      peaks.length ? ` (peaks at ${peaks.map((s) => s.peak).join(", ")})` : ""
+    }`,
+  );
 }
 
 /**

@@ -97,3 +97,30 @@ export function spikes(
 export function spikeIntervals(found: readonly Spike[]): number[] {
   return found.slice(1).map((s, k) => s.start - found[k].start);
 }
+
+/** The climb into a peak: the consecutive rises that end there. */
+export interface Climb {
+  /** The index where the climb starts (the lowest point before the rises) and the peak. */
+  from: number;
+  peak: number;
+  /** The rises xs[i] − xs[i − 1], i = from + 1 … peak, in order. */
+  rises: number[];
+  /**
+   * The mean factor from one rise to the next, (last / first)^(1 / (rises − 1)): about 2
+   * when every rise doubles the one before (a growing instability), about 1 for a steady
+   * climb; NaN with fewer than two rises.
+   */
+  growth: number;
+}
+
+/** The run of consecutive rises of xs that ends at index `peak` (none when xs[peak] ≤ xs[peak − 1]). */
+export function climbTo(xs: ArrayLike<number>, peak: number): Climb {
+  let from = peak;
+  while (from > 0 && xs[from] > xs[from - 1]) from--;
+  const rises: number[] = [];
+  for (let i = from + 1; i <= peak; i++) rises.push(xs[i] - xs[i - 1]);
+  const growth = rises.length < 2
+    ? NaN
+    : (rises[rises.length - 1] / rises[0]) ** (1 / (rises.length - 1));
+  return { from, peak, rises, growth };
+}
