@@ -290,6 +290,11 @@ Deno.test("logTicks labels a log axis with 1, 2 and 5 times powers of ten, below
   assert.deepEqual(logTicks([0.9, 3.5]), [1, 2, 3]);
   assert.deepEqual(logTicks([0.0015, 0.3]), [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]);
   assert.deepEqual(logTicks([0, -1]), []);
+  // a zoomed axis: none by default, finer steps when a number of ticks is asked for
+  assert.deepEqual(logTicks([0.5007, 0.7703]), []);
+  assert.deepEqual(logTicks([0.5007, 0.7703], 2), [0.6, 0.7]);
+  assert.deepEqual(logTicks([0.5007, 0.7703], 3), [0.55, 0.6, 0.65, 0.7, 0.75]);
+  assert.deepEqual(logTicks([10.68, 3, 0.459], 3), [0.5, 1, 2, 5, 10]);
   const records = [10.7, 2, 0.46].map((loss, i) => ({ iteration: i + 1, loss, accuracy: 0.5 }));
   const svg = (await trainingCurves(records)).svg;
   for (const tick of ["0.5", "1", "2", "5", "10"]) assert.ok(svg.includes(`>${tick}</text>`), tick);

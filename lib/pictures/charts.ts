@@ -69,9 +69,11 @@ const timeOf = (time: CurveTime) => (r: SweepRecord) =>
 /**
  * Ticks for a log axis over `values`: 1, 2 and 5 times the powers of ten (and 3 where that
  * gives too few), within the values' range, so that ticks below 1 carry labels too (Plot's
- * own log ticks label only the powers of ten and a few above them).
+ * own log ticks label only the powers of ten and a few above them). With `fewest`, finer
+ * steps are tried in turn until there are at least that many ticks (1 to 9 times the powers
+ * of ten, then halves of those): a zoomed axis spanning less than a factor 2 gets labels too.
  */
-export function logTicks(values: readonly number[]): number[] {
+export function logTicks(values: readonly number[], fewest?: number): number[] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return [];
   const lo = Math.min(...positive), hi = Math.max(...positive);
@@ -87,7 +89,15 @@ export function logTicks(values: readonly number[]): number[] {
     return out;
   };
   const ticks = pick([1, 2, 5]);
-  return ticks.length >= 4 ? ticks : pick([1, 2, 3, 5]);
+  if (fewest === undefined) return ticks.length >= 4 ? ticks : pick([1, 2, 3, 5]);
+  const units = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const finer = [[1, 2, 3, 5], units, units.flatMap((m) => [m, m + 0.5])];
+  let out = ticks;
+  for (const mantissas of finer) {
+    if (out.length >= fewest) break;
+    out = pick(mantissas);
+  }
+  return out;
 }
 
 /** The y axis of a learning curve: accuracy on [0, 1], or the loss on a log scale. */
@@ -337,7 +347,7 @@ export async function spikeChart(
       type: "log",
       label: "loss (cross-entropy, log scale)",
       grid: true,
-      ticks: logTicks(shown.map((r) => r.loss)),
+      ticks: logTicks(shown.map((r) => r.loss), 3),
       tickFormat: String,
     },
     marks: [
