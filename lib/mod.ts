@@ -162,6 +162,15 @@ export {
 } from "./training/bands.ts";
 export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
 export {
+  type Dip,
+  dips,
+  firingAt,
+  type FiringMeasurement,
+  type FiringRun,
+  initialLosses,
+  nearlyDead,
+} from "./training/firing.ts";
+export {
   backwardLinear,
   forwardLinear,
   initLinear,
@@ -190,6 +199,7 @@ export { saveFigure } from "./pictures/save.ts";
 export { captionedSvg, digitsPng, digitToText, weightsPng } from "./pictures/images.ts";
 export { sharedLimit, weightColour, weightMaps, type WeightMatrix } from "./pictures/weightmaps.ts";
 export { reliabilityDiagram } from "./pictures/reliability.ts";
+export { firingGrid, percentLabel } from "./pictures/firing_grid.ts";
 export {
   BACKWARD_EDGES,
   type BackwardEdge,

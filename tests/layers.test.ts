@@ -54,6 +54,7 @@ export const BROWSER_SAFE = [
   "lib/pictures/graph.ts",
   "lib/pictures/weightmaps.ts",
   "lib/pictures/reliability.ts",
+  "lib/pictures/firing_grid.ts",
   "lib/notebook/",
 ] as const;
 

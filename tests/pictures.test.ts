@@ -282,6 +282,7 @@ Deno.test("firing bars: one row per network, one bar per neuron with its share i
     assert.ok(fig.svg.includes(`>${v}</text>`), v);
   }
   assert.ok(fig.svg.includes(">before<") && fig.svg.includes(">after<"));
+  assert.ok(fig.svg.includes("% of the digits firing"), "the axis in per cent");
 });
 
 Deno.test("logTicks labels a log axis with 1, 2 and 5 times powers of ten, below 1 too", async () => {

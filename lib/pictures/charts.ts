@@ -646,15 +646,19 @@ export function runCurves(
 }
 
 /**
- * Per hidden neuron, the share of the samples on which it fires, for several networks (or
- * moments of one), one row of bars each: a neuron at 0 is dead, one at 1 is always on.
+ * Per hidden neuron, the share of the samples on which it fires, in per cent, for several
+ * networks (or moments of one), one row of bars each: a neuron at 0 % is dead, one at 100 %
+ * is always on.
  */
 export function firingBars(
   series: readonly { name: string; shares: ArrayLike<number> }[],
   options: { title?: string; width?: number } = {},
 ): Promise<Figure> {
   const rows = series.flatMap((s) =>
-    Array.from(s.shares, (share, neuron) => ({ neuron, share, network: s.name }))
+    Array.from(
+      s.shares,
+      (share, neuron) => ({ neuron, share, percent: 100 * share, network: s.name }),
+    )
   );
   const names = series.map((s) => s.name);
   return plot({
@@ -665,13 +669,13 @@ export function firingBars(
     marginRight: 200,
     fy: { label: null, domain: names },
     x: { label: "hidden neuron", padding: 0.2 },
-    y: { label: "share firing", domain: [0, 1], ticks: [0, 0.5, 1], grid: true },
+    y: { label: "% of the digits firing", domain: [0, 100], ticks: [0, 50, 100], grid: true },
     marks: [
-      Plot.barY(rows, { fy: "network", x: "neuron", y: "share", fill: "steelblue" }),
+      Plot.barY(rows, { fy: "network", x: "neuron", y: "percent", fill: "steelblue" }),
       Plot.text(rows, {
         fy: "network",
         x: "neuron",
-        y: "share",
+        y: "percent",
         // "<1" keeps a neuron that fires on a few digits apart from a dead one (0).
         text: (d: { share: number }) =>
           d.share > 0 && d.share < 0.01 ? "<1" : (100 * d.share).toFixed(0),
