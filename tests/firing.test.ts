@@ -63,6 +63,7 @@ Deno.test("firingAt: each run measured at its iterations, as if trained alone", 
   for (const [f, net, rate] of [[found[2], uniform, 0.5], [found[3], he, 0.1]] as const) {
     const run = await alone(net, rate, f.iteration);
     assert.deepEqual(f.shares, firingShares(run.network, measureOn), f.name);
+    assert.deepEqual(f.network, run.network);
     assert.equal(f.loss, run.record.loss);
     assert.equal(f.accuracy, run.record.accuracy);
   }

@@ -35,6 +35,8 @@ export interface FiringMeasurement {
   iteration: number;
   /** Per hidden neuron, the share of `measureOn` on which it fires (firingShares). */
   shares: Float64Array;
+  /** The parameters after `iteration` steps (a copy; at iteration 0 the run's own start). */
+  network: Network;
   /** The training accuracy and loss of the iteration's forward pass (NaN at iteration 0). */
   accuracy: number;
   loss: number;
@@ -60,6 +62,7 @@ export async function firingAt(
         learningRate: r.learningRate,
         iteration: 0,
         shares: firingShares(r.network, measureOn),
+        network: r.network,
         accuracy: NaN,
         loss: NaN,
       });
@@ -77,11 +80,13 @@ export async function firingAt(
         }
         step.records.forEach((record, k) => {
           if (record === undefined || !runs[k].at.includes(step.iteration)) return;
+          const network = bank.network(k);
           found[k].push({
             name: runs[k].name,
             learningRate: runs[k].learningRate,
             iteration: step.iteration,
-            shares: firingShares(bank.network(k), measureOn),
+            shares: firingShares(network, measureOn),
+            network,
             accuracy: record.accuracy,
             loss: record.loss,
           });
