@@ -160,7 +160,15 @@ export {
   meanOverSeeds,
   seedBands,
 } from "./training/bands.ts";
-export { firingShares, overSetting, trainAndTest } from "./training/experiment.ts";
+export {
+  type BankRunOptions,
+  firingShares,
+  overSetting,
+  type RunOptions,
+  type RunResult,
+  trainAndTest,
+  trainAndTestBank,
+} from "./training/experiment.ts";
 export {
   type Dip,
   dips,

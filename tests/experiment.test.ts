@@ -24,6 +24,7 @@ import {
   take,
   toMatrix,
   trainAndTest,
+  trainAndTestBank,
   trainLinear,
 } from "../lib/mod.ts";
 
@@ -50,6 +51,31 @@ Deno.test("trainAndTest measures the test accuracy every testEvery steps and aft
   const reference = evaluation(test.labels, predict(run.network, toMatrix(test))).accuracy;
   assert.ok(Math.abs(run.test[2].accuracy - reference) <= 2 / test.count);
   assert.notDeepEqual(run.network.W_h, initNetwork(createRng(1)).W_h, "the network was trained");
+});
+
+Deno.test("trainAndTestBank gives each network trainAndTest's run, bit for bit", async () => {
+  const seeds = [1, 2], rates = [0.5, 0.1];
+  const options = { data: train, test, steps: 25, testEvery: 10, keepEvery: 5 };
+  const together = await trainAndTestBank({
+    ...options,
+    networks: seeds.map((s) => initNetwork(createRng(s))),
+    learningRates: rates,
+  });
+  assert.equal(together.length, 2);
+  for (const [k, seed] of seeds.entries()) {
+    const alone = await trainAndTest({
+      ...options,
+      network: initNetwork(createRng(seed)),
+      learningRate: rates[k],
+    });
+    assert.deepEqual(together[k].records, alone.records);
+    assert.deepEqual(together[k].test, alone.test);
+    assert.deepEqual(together[k].network, alone.network);
+  }
+  await assert.rejects(
+    trainAndTestBank({ ...options, networks: [initNetwork(createRng(1))], learningRates: [] }),
+    RangeError,
+  );
 });
 
 Deno.test("overSetting runs once per value, in order, and keeps the value", async () => {

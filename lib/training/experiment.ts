@@ -6,6 +6,8 @@
 import type { Dataset } from "../data/dataset.ts";
 import { INPUTS } from "../maths/network.ts";
 import { createEngine, predictWith } from "../engines/choose.ts";
+import { fastBank } from "../engines/fast/bank.ts";
+import { trainBank } from "./bank.ts";
 import { evaluation } from "./evaluate.ts";
 import type { Network } from "../maths/network.ts";
 import { train, type TrainingRecord } from "./train.ts";
@@ -70,6 +72,52 @@ export async function trainAndTest(options: RunOptions): Promise<RunResult> {
     engine.dispose();
   }
   return result;
+}
+
+export interface BankRunOptions extends Omit<RunOptions, "network" | "learningRate" | "onTest"> {
+  /** The initial parameters, one network per run (not modified; all of one hidden size). */
+  networks: readonly Network[];
+  /** Network k's learning rate. */
+  learningRates: readonly number[];
+}
+
+/**
+ * trainAndTest for several networks at once, in one bank of the fast engine
+ * (lib/engines/fast/bank.ts): network k from networks[k] with learningRates[k], on the same
+ * data in the same batch order, each bit for bit as trainAndTest would train it alone. Returns
+ * one result per network, in order. A network whose loss blows up throws its DivergenceError,
+ * as trainAndTest does.
+ */
+export async function trainAndTestBank(options: BankRunOptions): Promise<RunResult[]> {
+  const { networks, data, test, learningRates, steps, testEvery, batchSize, seed } = options;
+  if (learningRates.length !== networks.length) {
+    throw new RangeError(
+      `${networks.length} networks but ${learningRates.length} learning rates`,
+    );
+  }
+  const keepEvery = options.keepEvery ?? 1;
+  const bank = await fastBank(networks, data, { batchSize, seed });
+  const results: RunResult[] = networks.map((network) => ({ records: [], test: [], network }));
+  try {
+    for await (const step of trainBank(bank, { iterations: steps, learningRates })) {
+      if (step.diverged.length > 0) throw step.diverged[0].error;
+      const t = step.iteration;
+      for (const [k, r] of step.records.entries()) {
+        if (t % keepEvery === 0 || t === steps) results[k].records.push(r!);
+        if (t % testEvery === 0 || t === steps) {
+          results[k].network = bank.network(k);
+          const predictions = await predictWith("fast", results[k].network, test);
+          results[k].test.push({
+            iteration: t,
+            accuracy: evaluation(test.labels, predictions).accuracy,
+          });
+        }
+      }
+    }
+  } finally {
+    bank.dispose();
+  }
+  return results;
 }
 
 /** The same experiment once per value of a setting, in order: [{value, ...result}]. */
