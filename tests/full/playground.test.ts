@@ -18,7 +18,7 @@ import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { unsharedKernels } from "../../tools/bundle.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasOriginal, ORIGINAL_WEIGHTS, ROOT } from "../helpers.ts";
-import { startSite, task } from "./site.ts";
+import { axe, startSite, task } from "./site.ts";
 import { labelColour, mapColour } from "../../playground/pictures.ts";
 import {
   DEFAULTS,
@@ -305,23 +305,6 @@ function clipped(page: Page): Promise<string[]> {
       if (lines.size > 1 || new Set(rects).size > 1) out.push(`${name(e)} breaks across lines`);
     }
     return [...new Set(out)];
-  });
-}
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  if (!await page.evaluate(() => "axe" in globalThis)) {
-    await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
-  }
-  return await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const result = await (globalThis as any).axe.run(document);
-    // deno-lint-ignore no-explicit-any
-    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      // deno-lint-ignore no-explicit-any
-      .map((v: any) =>
-        `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
-      );
   });
 }
 

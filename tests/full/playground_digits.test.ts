@@ -13,7 +13,7 @@ import type { Playground, PlaygroundState } from "../../playground/api.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { STORE_KEY } from "../../playground/digit_store.ts";
 import { ROOT } from "../helpers.ts";
-import { startSite, task } from "./site.ts";
+import { axe, startSite, task } from "./site.ts";
 
 declare const playground: Playground;
 
@@ -82,23 +82,6 @@ async function runCell(cell: string, cwd: string): Promise<{ iteration: number; 
   const text = new TextDecoder().decode(stdout);
   assert.equal(code, 0, `the cell failed: ${new TextDecoder().decode(stderr)}`);
   return JSON.parse(text.trim().split("\n").at(-1)!);
-}
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  if (!await page.evaluate(() => "axe" in globalThis)) {
-    await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
-  }
-  return await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const result = await (globalThis as any).axe.run(document);
-    // deno-lint-ignore no-explicit-any
-    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      // deno-lint-ignore no-explicit-any
-      .map((v: any) =>
-        `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
-      );
-  });
 }
 
 const shown = (page: Page) => page.evaluate(() => playground.reproduction());

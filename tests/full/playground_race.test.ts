@@ -19,7 +19,7 @@ import {
 } from "../../playground/settings.ts";
 import { serveSite } from "../../site/server.ts";
 import { ROOT } from "../helpers.ts";
-import { startSite, task } from "./site.ts";
+import { axe, startSite, task } from "./site.ts";
 
 // ---- the race in the URL
 
@@ -87,23 +87,6 @@ async function open(browser: Browser, url: string): Promise<{ page: Page; proble
 }
 
 const raceState = (page: Page): Promise<RaceState> => page.evaluate(() => playground.raceState());
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  if (!await page.evaluate(() => "axe" in globalThis)) {
-    await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
-  }
-  return await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const result = await (globalThis as any).axe.run(document);
-    // deno-lint-ignore no-explicit-any
-    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      // deno-lint-ignore no-explicit-any
-      .map((v: any) =>
-        `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
-      );
-  });
-}
 
 /** Each run's command run with --json: its loss and accuracy are the race's, bit for bit. */
 async function assertCommandsReproduce(page: Page, tmp: string): Promise<void> {

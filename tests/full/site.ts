@@ -1,8 +1,10 @@
 /**
- * What the browser tests of the site share: running a task, and the site served by
- * `deno task book --port 0` at the URL it prints.
+ * What the browser tests of the site share: running a task, the site served by
+ * `deno task book --port 0` at the URL it prints, and axe-core's verdict on a page.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { ROOT } from "../helpers.ts";
 
 /** `deno task -q …`, its stdout; a failure is an assertion naming the task. */
@@ -41,4 +43,21 @@ export async function startSite(): Promise<{ url: string; stop: () => Promise<vo
       await reader.cancel();
     },
   };
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axe(page: Page): Promise<string[]> {
+  if (!await page.evaluate(() => "axe" in globalThis)) {
+    await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  }
+  return await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const result = await (globalThis as any).axe.run(document);
+    // deno-lint-ignore no-explicit-any
+    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      // deno-lint-ignore no-explicit-any
+      .map((v: any) =>
+        `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
+      );
+  });
 }
