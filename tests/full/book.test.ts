@@ -16,7 +16,7 @@ import type { BookApi } from "../../book/page.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasJupyter, PYTHON, ROOT } from "../helpers.ts";
-import { startSite, task } from "./site.ts";
+import { pageProblems, startSite, task } from "./site.ts";
 
 declare const book: BookApi;
 
@@ -38,13 +38,9 @@ interface Watched {
 /** A page that records console errors, failed requests and requests to other origins. */
 async function open(browser: Browser, url: string, ready = true): Promise<Watched> {
   const page = await browser.newPage({ acceptDownloads: true });
-  const problems: string[] = [];
+  const problems = pageProblems(page);
   const requests: string[] = [];
   const origin = new URL(url).origin;
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on("request", (r) => {
     requests.push(r.url());

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Browser, ConsoleMessage, Page, Request } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { INPUTS } from "../../lib/maths/network.ts";
 import { loadMnist } from "../../lib/io/mnist.ts";
 import { preprocessDigit } from "../../lib/data/preprocess.ts";
@@ -18,7 +18,7 @@ import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { unsharedKernels } from "../../tools/bundle.ts";
 import { serveSite } from "../../site/server.ts";
 import { hasOriginal, ORIGINAL_WEIGHTS, ROOT } from "../helpers.ts";
-import { axe, startSite, task } from "./site.ts";
+import { axe, pageProblems, startSite, task } from "./site.ts";
 import { labelColour, mapColour } from "../../playground/pictures.ts";
 import {
   DEFAULTS,
@@ -211,12 +211,8 @@ async function open(
 ): Promise<Watched> {
   // bypassCSP: the tests add axe-core to the page (the site's policy allows only its own scripts)
   const page = await browser.newPage({ acceptDownloads: true, bypassCSP: true });
-  const problems: string[] = [];
+  const problems = pageProblems(page);
   const origin = new URL(url).origin;
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r: Request) => problems.push(`failed: ${r.url()}`));
   page.on("request", (r: Request) => {
     onRequest(r.url());

@@ -7,13 +7,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser, ConsoleMessage, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { parseCsv } from "../../lib/data/csv.ts";
 import type { Playground, PlaygroundState } from "../../playground/api.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import { STORE_KEY } from "../../playground/digit_store.ts";
 import { ROOT } from "../helpers.ts";
-import { axe, startSite, task } from "./site.ts";
+import { axe, pageProblems, startSite, task } from "./site.ts";
 
 declare const playground: Playground;
 
@@ -24,11 +24,7 @@ async function open(browser: Browser, url: string): Promise<{ page: Page; proble
     origin: new URL(url).origin,
   });
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
+  const problems = pageProblems(page);
   await page.goto(url);
   await page.evaluate(() => playground.ready);
   return { page, problems };

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Browser, ConsoleMessage, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { Playground } from "../../playground/api.ts";
 import { CHROMIUM, hasChromium, launchChromium } from "../../tools/browser.ts";
 import type { RaceState } from "../../playground/race.ts";
@@ -19,7 +19,7 @@ import {
 } from "../../playground/settings.ts";
 import { serveSite } from "../../site/server.ts";
 import { ROOT } from "../helpers.ts";
-import { axe, startSite, task } from "./site.ts";
+import { axe, pageProblems, startSite, task } from "./site.ts";
 
 // ---- the race in the URL
 
@@ -76,11 +76,7 @@ declare const playground: Playground;
 async function open(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
   // bypassCSP: axe-core is added to the page (the site's policy allows only its own scripts)
   const page = await browser.newPage({ bypassCSP: true });
-  const problems: string[] = [];
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
+  const problems = pageProblems(page);
   await page.goto(url);
   await page.evaluate(() => playground.ready);
   return { page, problems };

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { ConsoleMessage, Page } from "playwright-core";
 import { ROOT } from "../helpers.ts";
 
 /** `deno task -q …`, its stdout; a failure is an assertion naming the task. */
@@ -60,4 +60,14 @@ export async function axe(page: Page): Promise<string[]> {
         `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}: ${v.help}`
       );
   });
+}
+
+/** The page's console errors and uncaught errors, collected from now on as they happen. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e: Error) => problems.push(`page error: ${e.message}`));
+  return problems;
 }
