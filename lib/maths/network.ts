@@ -54,6 +54,22 @@ export function hiddenSize(net: Network): number {
   return net.W_h.rows;
 }
 
+/**
+ * One digit's column of Z_h = W_h X + b_h, from its pixel bytes (x = byte / 255), summed over
+ * its inked pixels only, into `z_h` (length: the hidden size). For code that walks all 60,000
+ * digits one at a time, without a (784, m) matrix.
+ */
+export function sampleZ_h(net: Network, image: Uint8Array, z_h: Float64Array): Float64Array {
+  const h = net.W_h.rows, W_h = net.W_h.data, b_h = net.b_h.data;
+  for (let i = 0; i < h; i++) z_h[i] = b_h[i];
+  for (let p = 0; p < INPUTS; p++) {
+    if (image[p] === 0) continue;
+    const v = image[p] / 255;
+    for (let i = 0; i < h; i++) z_h[i] += W_h[i * INPUTS + p] * v;
+  }
+  return z_h;
+}
+
 export function cloneNetwork(net: Network): Network {
   return { W_h: clone(net.W_h), b_h: clone(net.b_h), W_o: clone(net.W_o), b_o: clone(net.b_o) };
 }

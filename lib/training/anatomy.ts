@@ -6,7 +6,7 @@
  * from the pixel bytes, without the 784 × m matrix X, so that it runs on all 60,000 digits.
  */
 import type { Dataset } from "../data/dataset.ts";
-import { hiddenSize, INPUTS, type Network, OUTPUTS } from "../maths/network.ts";
+import { hiddenSize, INPUTS, type Network, OUTPUTS, sampleZ_h } from "../maths/network.ts";
 import { type RowChange, rowChanges } from "./weight_change.ts";
 
 /** One forward pass, kept per sample. */
@@ -22,17 +22,11 @@ export interface SampleForward {
 /** The forward pass of `net` on every sample of `data`, per sample (float64, x = byte / 255). */
 export function sampleForward(net: Network, data: Dataset): SampleForward {
   const h = hiddenSize(net), m = data.count;
-  const W_h = net.W_h.data, b_h = net.b_h.data, W_o = net.W_o.data, b_o = net.b_o.data;
+  const W_o = net.W_o.data, b_o = net.b_o.data;
   const loss = new Float64Array(m), predicted = new Uint8Array(m), active = new Uint8Array(h * m);
   const z_h = new Float64Array(h), z_o = new Float64Array(OUTPUTS);
   for (let j = 0; j < m; j++) {
-    const x = data.images.subarray(j * INPUTS, (j + 1) * INPUTS);
-    for (let i = 0; i < h; i++) z_h[i] = b_h[i];
-    for (let p = 0; p < INPUTS; p++) {
-      if (x[p] === 0) continue;
-      const v = x[p] / 255;
-      for (let i = 0; i < h; i++) z_h[i] += W_h[i * INPUTS + p] * v;
-    }
+    sampleZ_h(net, data.images.subarray(j * INPUTS, (j + 1) * INPUTS), z_h);
     for (let i = 0; i < h; i++) {
       if (z_h[i] > 0) active[i * m + j] = 1;
       else z_h[i] = 0;

@@ -4,7 +4,7 @@
  * hidden neuron fires (a neuron that never fires is dead: it passes no gradient).
  */
 import type { Dataset } from "../data/dataset.ts";
-import { INPUTS } from "../maths/network.ts";
+import { INPUTS, sampleZ_h } from "../maths/network.ts";
 import { createEngine, predictWith } from "../engines/choose.ts";
 import { fastBank } from "../engines/fast/bank.ts";
 import { trainBank } from "./bank.ts";
@@ -137,17 +137,11 @@ export async function overSetting<V, R extends object>(
  * only, so that all 60,000 digits need no (784, m) matrix.
  */
 export function firingShares(net: Network, data: Dataset): Float64Array {
-  const hidden = net.W_h.rows, W = net.W_h.data, b = net.b_h.data;
+  const hidden = net.W_h.rows;
   const fires = new Float64Array(hidden);
   const z = new Float64Array(hidden);
   for (let j = 0; j < data.count; j++) {
-    const x = data.images.subarray(j * INPUTS, (j + 1) * INPUTS);
-    for (let i = 0; i < hidden; i++) z[i] = b[i];
-    for (let p = 0; p < INPUTS; p++) {
-      if (x[p] === 0) continue;
-      const v = x[p] / 255;
-      for (let i = 0; i < hidden; i++) z[i] += W[i * INPUTS + p] * v;
-    }
+    sampleZ_h(net, data.images.subarray(j * INPUTS, (j + 1) * INPUTS), z);
     for (let i = 0; i < hidden; i++) if (z[i] > 0) fires[i]++;
   }
   for (let i = 0; i < hidden; i++) fires[i] /= data.count;
