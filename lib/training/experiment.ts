@@ -39,6 +39,21 @@ export interface RunResult {
   network: Network;
 }
 
+/** Whether step t of `steps` is one of every `every`-th, or the last. */
+const due = (t: number, every: number, steps: number) => t % every === 0 || t === steps;
+
+/** Keeps `network` (the parameters after step `iteration`) in `result`, with its test accuracy. */
+async function measureTest(
+  result: RunResult,
+  network: Network,
+  iteration: number,
+  test: Dataset,
+): Promise<void> {
+  result.network = network;
+  const predictions = await predictWith("fast", network, test);
+  result.test.push({ iteration, accuracy: evaluation(test.labels, predictions).accuracy });
+}
+
 /**
  * Trains with the fast engine and measures the test accuracy every `testEvery` steps:
  * the training curve and the test curve of one run. The records are the engine's (for
@@ -57,14 +72,9 @@ export async function trainAndTest(options: RunOptions): Promise<RunResult> {
   const result: RunResult = { records: [], test: [], network: options.network };
   try {
     for await (const r of train(engine, { iterations: steps, learningRate })) {
-      if (r.iteration % keepEvery === 0 || r.iteration === steps) result.records.push(r);
-      if (r.iteration % testEvery === 0 || r.iteration === steps) {
-        result.network = engine.network();
-        const predictions = await predictWith("fast", result.network, test);
-        result.test.push({
-          iteration: r.iteration,
-          accuracy: evaluation(test.labels, predictions).accuracy,
-        });
+      if (due(r.iteration, keepEvery, steps)) result.records.push(r);
+      if (due(r.iteration, testEvery, steps)) {
+        await measureTest(result, engine.network(), r.iteration, test);
         await options.onTest?.(result);
       }
     }
@@ -103,15 +113,8 @@ export async function trainAndTestBank(options: BankRunOptions): Promise<RunResu
       if (step.diverged.length > 0) throw step.diverged[0].error;
       const t = step.iteration;
       for (const [k, r] of step.records.entries()) {
-        if (t % keepEvery === 0 || t === steps) results[k].records.push(r!);
-        if (t % testEvery === 0 || t === steps) {
-          results[k].network = bank.network(k);
-          const predictions = await predictWith("fast", results[k].network, test);
-          results[k].test.push({
-            iteration: t,
-            accuracy: evaluation(test.labels, predictions).accuracy,
-          });
-        }
+        if (due(t, keepEvery, steps)) results[k].records.push(r!);
+        if (due(t, testEvery, steps)) await measureTest(results[k], bank.network(k), t, test);
       }
     }
   } finally {
