@@ -86,8 +86,8 @@ Deno.test("notebook 10 counts the notebooks before it and names the last", () =>
     .filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name).sort();
   const exercises = names.findIndex((n) => n.startsWith("10_"));
   const before = names.slice(0, exercises);
-  const words = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
-    .concat(["Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen"]);
+  const words = ("- One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen " +
+    "Fourteen Fifteen").split(" ");
   const intro = joined(cells(names[exercises].replace(/\.ipynb$/, ""))[0].source);
   const last = before.at(-1)!.split("_")[0];
   assert.match(intro, new RegExp(`${words[before.length]} notebooks \\(01 to ${last}\\)`));
